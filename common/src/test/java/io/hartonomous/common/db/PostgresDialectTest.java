@@ -1,0 +1,293 @@
+package io.hartonomous.common.db;
+
+import io.hartonomous.common.testing.TestingPostgres;
+import io.vertx.mutiny.core.Vertx;
+import io.vertx.mutiny.core.buffer.Buffer;
+import io.vertx.mutiny.pgclient.PgBuilder;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.RowSet;
+import io.vertx.mutiny.sqlclient.Tuple;
+import io.vertx.pgclient.PgConnectOptions;
+import io.vertx.sqlclient.PoolOptions;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.time.LocalDateTime;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.UUID;
+import java.util.stream.IntStream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** Every statement of {@link PostgresDialect}, executed on a real PostgreSQL through the Vert.x client. */
+class PostgresDialectTest {
+
+    private static final List<Column> EVERY_TYPE = List.of(
+            Column.of("Id", SqlType.INT),
+            Column.of("Small", SqlType.SMALLINT),
+            Column.of("Big", SqlType.BIGINT),
+            Column.of("Single", SqlType.REAL),
+            Column.of("Dbl", SqlType.DOUBLE),
+            Column.of("Flag", SqlType.BOOLEAN),
+            Column.of("Hash", SqlType.HASH),
+            Column.of("Short64", SqlType.VARBINARY_64),
+            Column.of("Blob", SqlType.VARBINARY_MAX),
+            Column.of("Name", SqlType.VARCHAR),
+            Column.of("Body", SqlType.TEXT),
+            Column.of("At", SqlType.TIMESTAMP),
+            Column.of("Uid", SqlType.UUID));
+
+    private final PostgresDialect dialect = new PostgresDialect();
+    private Vertx vertx;
+    private Pool pool;
+
+    @BeforeEach
+    void connect() {
+        TestingPostgres.Database db = TestingPostgres.freshDatabase("dialect");
+        vertx = Vertx.vertx();
+        pool = PgBuilder.pool()
+                .with(new PoolOptions().setMaxSize(2))
+                .connectingTo(new PgConnectOptions().setHost(db.host()).setPort(db.port()).setDatabase(db.name())
+                        .setUser(db.user()).setPassword(db.password()))
+                .using(vertx)
+                .build();
+    }
+
+    @AfterEach
+    void close() {
+        if (pool != null) {
+            pool.closeAndAwait();
+        }
+        if (vertx != null) {
+            vertx.closeAndAwait();
+        }
+    }
+
+    @Test
+    void renderedPlaceholdersBindInOrder() {
+        String sql = dialect.render("SELECT ?::int + 1 AS Answer, '?' AS Literal, ?::text AS Second -- ?");
+
+        Row row = execute(sql, Tuple.of(41, "two")).iterator().next();
+
+        assertThat(sql).isEqualTo("SELECT $1::int + 1 AS Answer, '?' AS Literal, $2::text AS Second -- ?");
+        assertThat(row.getInteger("answer")).isEqualTo(42);
+        assertThat(row.getString("literal")).isEqualTo("?");
+        assertThat(row.getString("second")).isEqualTo("two");
+    }
+
+    @Test
+    void insertReturningYieldsTheGeneratedIdentity() {
+        ddl("CREATE TABLE Job (JobId BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY, TenantId INT NOT NULL,"
+                + " Status VARCHAR(20) NOT NULL, CreatedAt TIMESTAMP NOT NULL DEFAULT now())");
+        String sql = dialect.insertReturning("Job", List.of("TenantId", "Status"), List.of("JobId", "CreatedAt"));
+
+        Row first = execute(sql, Tuple.of(7, "queued")).iterator().next();
+        Row second = execute(sql, Tuple.of(7, "queued")).iterator().next();
+
+        assertThat(sql).isEqualTo("INSERT INTO Job (TenantId, Status) VALUES ($1, $2) RETURNING JobId, CreatedAt");
+        assertThat(first.getLong("jobid")).isEqualTo(1L);
+        assertThat(second.getLong("jobid")).isEqualTo(2L);
+        assertThat(first.getLocalDateTime("createdat")).isNotNull();
+    }
+
+    @Test
+    void insertIfAbsentInsertsOnceThenReportsNoRow() {
+        ddl("CREATE TABLE Atom (TenantId INT NOT NULL, ContentHash BYTEA NOT NULL, Modality SMALLINT NOT NULL,"
+                + " PRIMARY KEY (TenantId, ContentHash))");
+        String sql = dialect.insertIfAbsent("Atom", List.of("TenantId", "ContentHash", "Modality"),
+                List.of("TenantId", "ContentHash"));
+        Buffer hash = Buffer.buffer(sha256("atom"));
+
+        RowSet<Row> first = execute(sql, Tuple.of(7, hash, (short) 1));
+        RowSet<Row> again = execute(sql, Tuple.of(7, hash, (short) 2));
+        RowSet<Row> otherTenant = execute(sql, Tuple.of(8, hash, (short) 3));
+
+        assertThat(first.rowCount()).isEqualTo(1);
+        assertThat(again.rowCount()).isZero();
+        assertThat(otherTenant.rowCount()).isEqualTo(1);
+        assertThat(execute("SELECT Modality FROM Atom WHERE TenantId = 7", Tuple.tuple()).iterator().next()
+                .getShort("modality")).isEqualTo((short) 1);
+    }
+
+    @Test
+    void upsertInsertsThenUpdatesOnlyTheNamedColumns() {
+        ddl("CREATE TABLE Setting (TenantId INT NOT NULL, Name VARCHAR(100) NOT NULL, Value TEXT,"
+                + " CreatedBy TEXT, PRIMARY KEY (TenantId, Name))");
+        String sql = dialect.upsert("Setting", List.of("TenantId", "Name", "Value", "CreatedBy"),
+                List.of("TenantId", "Name"), List.of("Value"));
+
+        RowSet<Row> inserted = execute(sql, Tuple.of(7, "limit", "10", "alice"));
+        RowSet<Row> updated = execute(sql, Tuple.of(7, "limit", "20", "bob"));
+
+        assertThat(inserted.rowCount()).isEqualTo(1);
+        assertThat(updated.rowCount()).isEqualTo(1);
+        Row row = execute("SELECT Value, CreatedBy, (SELECT count(*) FROM Setting) AS Total FROM Setting", Tuple.tuple())
+                .iterator().next();
+        assertThat(row.getString("value")).isEqualTo("20");
+        assertThat(row.getString("createdby")).isEqualTo("alice");
+        assertThat(row.getLong("total")).isEqualTo(1L);
+    }
+
+    @Test
+    void bulkInsertsAThousandRowsOfEveryTypeInOneStatement() {
+        createEveryTypeTable();
+        BulkInsert bulk = dialect.bulkInsert("EveryType", EVERY_TYPE, List.of());
+        List<Object[]> rows = IntStream.range(0, 1_000).mapToObj(PostgresDialectTest::everyTypeRow).toList();
+
+        RowSet<Row> result = execute(bulk.sql(), Tuple.from(bulk.bind(rows)));
+
+        assertThat(result.rowCount()).isEqualTo(1_000);
+        assertThat(readEveryType()).containsExactlyElementsOf(rows.stream().map(PostgresDialectTest::normalize).toList());
+    }
+
+    @Test
+    void bulkInsertRoundTripsNullsInEveryColumn() {
+        createEveryTypeTable();
+        BulkInsert bulk = dialect.bulkInsert("EveryType", EVERY_TYPE, List.of());
+        Object[] allNull = new Object[EVERY_TYPE.size()];
+        allNull[0] = 1;
+        List<Object[]> rows = List.of(allNull, everyTypeRow(2));
+
+        execute(bulk.sql(), Tuple.from(bulk.bind(rows)));
+
+        assertThat(readEveryType()).containsExactly(normalize(allNull), normalize(everyTypeRow(2)));
+        assertThat(readEveryType().get(0).subList(1, EVERY_TYPE.size())).containsOnlyNulls();
+    }
+
+    @Test
+    void bulkInsertOfAnEmptyBatchInsertsNothing() {
+        createEveryTypeTable();
+        BulkInsert bulk = dialect.bulkInsert("EveryType", EVERY_TYPE, List.of("Id"));
+
+        assertThat(execute(bulk.sql(), Tuple.from(bulk.bind(List.of()))).rowCount()).isZero();
+    }
+
+    @Test
+    void bulkInsertIgnoringConflictsInsertsOnlyNewKeys() {
+        ddl("CREATE TABLE Atom (TenantId INT NOT NULL, ContentHash BYTEA NOT NULL, AtomicValue BYTEA,"
+                + " Modality SMALLINT NOT NULL, PRIMARY KEY (TenantId, ContentHash))");
+        List<Column> columns = List.of(Column.of("TenantId", SqlType.INT), Column.of("ContentHash", SqlType.HASH),
+                Column.of("AtomicValue", SqlType.VARBINARY_64), Column.of("Modality", SqlType.SMALLINT));
+        BulkInsert bulk = dialect.bulkInsert("Atom", columns, List.of("TenantId", "ContentHash"));
+        List<Object[]> first = IntStream.range(0, 10).mapToObj(i -> atom(i, (short) 1)).toList();
+        List<Object[]> overlapping = IntStream.range(5, 15).mapToObj(i -> atom(i, (short) 2)).toList();
+
+        int firstCount = execute(bulk.sql(), Tuple.from(bulk.bind(first))).rowCount();
+        int secondCount = execute(bulk.sql(), Tuple.from(bulk.bind(overlapping))).rowCount();
+
+        assertThat(bulk.sql()).isEqualTo("INSERT INTO Atom (TenantId, ContentHash, AtomicValue, Modality)"
+                + " SELECT * FROM UNNEST($1::int4[], $2::bytea[], $3::bytea[], $4::int2[])"
+                + " ON CONFLICT (TenantId, ContentHash) DO NOTHING");
+        assertThat(firstCount).isEqualTo(10);
+        assertThat(secondCount).isEqualTo(5);
+        List<Short> modalities = new ArrayList<>();
+        execute("SELECT Modality FROM Atom ORDER BY AtomicValue", Tuple.tuple()).forEach(r -> modalities.add(r.getShort("modality")));
+        assertThat(modalities).hasSize(15);
+        assertThat(modalities.subList(0, 10)).containsOnly((short) 1);
+        assertThat(modalities.subList(10, 15)).containsOnly((short) 2);
+    }
+
+    @Test
+    void bulkStatementTextIsTheSameForAnyBatchSize() {
+        BulkInsert bulk = dialect.bulkInsert("EveryType", EVERY_TYPE, List.of());
+
+        assertThat(bulk.sql()).isEqualTo("INSERT INTO EveryType (Id, Small, Big, Single, Dbl, Flag, Hash, Short64, Blob,"
+                + " Name, Body, At, Uid) SELECT * FROM UNNEST($1::int4[], $2::int2[], $3::int8[], $4::float4[],"
+                + " $5::float8[], $6::bool[], $7::bytea[], $8::bytea[], $9::bytea[], $10::varchar[], $11::text[],"
+                + " $12::timestamp[], $13::uuid[])");
+        assertThat(bulk.bind(List.of())).hasSize(EVERY_TYPE.size());
+        assertThat(bulk.columns()).isEqualTo(EVERY_TYPE);
+    }
+
+    @Test
+    void bindRejectsRowsOfTheWrongWidth() {
+        BulkInsert bulk = dialect.bulkInsert("EveryType", EVERY_TYPE, List.of());
+        List<Object[]> rows = List.<Object[]>of(new Object[]{1, 2});
+
+        assertThatThrownBy(() -> bulk.bind(rows)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("2 values for 13 columns");
+    }
+
+    @Test
+    void rejectsKeysThatAreNotAmongTheColumns() {
+        assertThatThrownBy(() -> dialect.insertIfAbsent("T", List.of("A"), List.of("B")))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> dialect.upsert("T", List.of("A", "B"), List.of("A"), List.of("C")))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> dialect.bulkInsert("T", List.of(Column.of("A", SqlType.INT)), List.of("B")))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    private void createEveryTypeTable() {
+        ddl("CREATE TABLE EveryType (Id INT PRIMARY KEY, Small SMALLINT, Big BIGINT, Single REAL,"
+                + " Dbl DOUBLE PRECISION, Flag BOOLEAN, Hash BYTEA, Short64 BYTEA, Blob BYTEA, Name VARCHAR(200),"
+                + " Body TEXT, At TIMESTAMP, Uid UUID)");
+    }
+
+    private List<List<Object>> readEveryType() {
+        List<List<Object>> rows = new ArrayList<>();
+        for (Row r : execute("SELECT * FROM EveryType ORDER BY Id", Tuple.tuple())) {
+            rows.add(Arrays.asList(r.getInteger("id"), r.getShort("small"), r.getLong("big"), r.getFloat("single"),
+                    r.getDouble("dbl"), r.getBoolean("flag"), hex(r.getBuffer("hash")), hex(r.getBuffer("short64")),
+                    hex(r.getBuffer("blob")), r.getString("name"), r.getString("body"),
+                    r.getLocalDateTime("at"), r.getUUID("uid")));
+        }
+        return rows;
+    }
+
+    /** A row of every type; values vary per row and exercise signs, extremes and non-ASCII text. */
+    private static Object[] everyTypeRow(int i) {
+        byte[] blob = new byte[i % 97 * 13];
+        Arrays.fill(blob, (byte) i);
+        return new Object[]{
+                i,
+                (short) (i % 2 == 0 ? Short.MIN_VALUE + i : Short.MAX_VALUE - i),
+                i * 9_007_199_254_740_993L,
+                i / 3f,
+                -i / 7d,
+                i % 3 == 0,
+                sha256("row " + i),
+                Arrays.copyOf(sha256("short " + i), i % 65 == 0 ? 64 : i % 65),
+                blob,
+                "name-" + i + "-ü€😀",
+                "line one\nline 'two' \"three\" \\ " + "x".repeat(i % 50),
+                LocalDateTime.of(2026, 4, 1, 12, 0).plusSeconds(i * 3_607L).plusNanos(i * 1_001_000L),
+                UUID.nameUUIDFromBytes(("uuid " + i).getBytes(StandardCharsets.UTF_8))};
+    }
+
+    private static Object[] atom(int i, short modality) {
+        return new Object[]{7, sha256("atom " + i), new byte[]{(byte) i}, modality};
+    }
+
+    private static List<Object> normalize(Object[] row) {
+        return Arrays.stream(row).map(v -> v instanceof byte[] b ? HexFormat.of().formatHex(b) : v).toList();
+    }
+
+    private static String hex(Buffer buffer) {
+        return buffer == null ? null : HexFormat.of().formatHex(buffer.getBytes());
+    }
+
+    private static byte[] sha256(String text) {
+        try {
+            return MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private void ddl(String sql) {
+        pool.query(sql).executeAndAwait();
+    }
+
+    private RowSet<Row> execute(String sql, Tuple params) {
+        return pool.preparedQuery(sql).executeAndAwait(params);
+    }
+}

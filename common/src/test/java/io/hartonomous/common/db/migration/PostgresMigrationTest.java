@@ -1,0 +1,380 @@
+package io.hartonomous.common.db.migration;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.hartonomous.common.testing.TestingPostgres;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.sql.Timestamp;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.output.MigrateResult;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Runs the PostgreSQL migrations against a real (embedded) PostgreSQL and checks the behaviours
+ * the schema promises: the 64-byte atom limit, per-tenant deduplication, tenant-scoped foreign
+ * keys, system versioning into the history tables, and a durable billing ledger.
+ */
+class PostgresMigrationTest {
+
+    static final String LOCATION = "classpath:db/migration/postgresql";
+
+    /** Every table of both migrations (schema.table as the reference spells it). */
+    static final List<String> EXPECTED_TABLES = List.of(
+            "ref.Modality", "ref.Subtype", "ref.RelationType",
+            "dbo.Concept", "dbo.Atom", "dbo.AtomHistory", "dbo.AtomComposition",
+            "dbo.AtomRelation", "dbo.AtomRelations_History",
+            "dbo.Model", "dbo.ModelLayer", "dbo.TensorAtomCoefficient", "dbo.TensorAtomCoefficients_History",
+            "dbo.AtomEmbedding", "dbo.AtomEmbeddingComponent", "dbo.IngestionJob",
+            "dbo.LearningMetrics", "dbo.PendingActions", "dbo.AutonomousImprovementHistory",
+            "provenance.Concepts", "provenance.AtomConcepts",
+            "graph.AtomNode", "graph.AtomEdge",
+            "dbo.BillingUsageLedger_InMemory", "dbo.InferenceCache_InMemory");
+
+    static TestingPostgres.Database db;
+    static MigrateResult firstMigration;
+
+    @BeforeAll
+    static void migrate() {
+        db = TestingPostgres.freshDatabase("pg_migration");
+        firstMigration = flyway().migrate();
+    }
+
+    static Flyway flyway() {
+        return Flyway.configure()
+                .dataSource(db.jdbcUrl(), db.user(), db.password())
+                .locations(LOCATION)
+                .load();
+    }
+
+    @Test
+    void appliesBothMigrations() {
+        assertThat(firstMigration.success).isTrue();
+        assertThat(firstMigration.migrationsExecuted).isEqualTo(2);
+        assertThat(firstMigration.targetSchemaVersion).isEqualTo("2");
+    }
+
+    @Test
+    void createsEveryTable() throws SQLException {
+        Set<String> actual = new TreeSet<>();
+        try (Connection c = db.connect(); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("""
+                     SELECT table_schema || '.' || table_name FROM information_schema.tables
+                     WHERE table_schema IN ('dbo', 'provenance', 'graph', 'ref') AND table_type = 'BASE TABLE'
+                     """)) {
+            while (rs.next()) {
+                actual.add(rs.getString(1));
+            }
+        }
+        Set<String> expected = new TreeSet<>();
+        EXPECTED_TABLES.forEach(t -> expected.add(t.toLowerCase()));
+        assertThat(actual).isEqualTo(expected);
+    }
+
+    @Test
+    void secondMigrateIsANoOp() {
+        MigrateResult again = flyway().migrate();
+        assertThat(again.success).isTrue();
+        assertThat(again.migrationsExecuted).isZero();
+        assertThat(flyway().validateWithResult().validationSuccessful).isTrue();
+    }
+
+    @Test
+    void seedsTheLookupLists() throws SQLException {
+        try (Connection c = db.connect()) {
+            assertThat(strings(c, "SELECT Code FROM ref.Modality"))
+                    .containsExactlyInAnyOrder("text", "code", "image", "audio", "model", "database", "git", "binary");
+            assertThat(strings(c, "SELECT Code FROM ref.RelationType WHERE IsSystem"))
+                    .containsExactlyInAnyOrder("derives_from", "similar_to", "contradicts", "influences", "decodes_to");
+            assertThat(strings(c, "SELECT Modality || '/' || Code FROM ref.Subtype"))
+                    .contains("text/token", "text/line", "text/document", "image/pixel", "image/patch",
+                            "model/float32-weight");
+        }
+    }
+
+    @Test
+    void atomicValueIsAtMost64Bytes() throws SQLException {
+        try (Connection c = db.connect()) {
+            insertAtom(c, 901, bytes(64, (byte) 1));
+            assertThatThrownBy(() -> insertAtom(c, 901, bytes(65, (byte) 2)))
+                    .isInstanceOf(SQLException.class)
+                    .hasMessageContaining("ck_atom_atomicvaluelength");
+            assertThatThrownBy(() -> insertAtom(c, 901, new byte[0]))
+                    .isInstanceOf(SQLException.class)
+                    .hasMessageContaining("ck_atom_atomicvaluelength");
+        }
+    }
+
+    @Test
+    void contentHashIsUniquePerTenantOnly() throws SQLException {
+        byte[] value = "shared content".getBytes(StandardCharsets.UTF_8);
+        try (Connection c = db.connect()) {
+            insertAtom(c, 902, value);
+            insertAtom(c, 903, value); // another tenant may hold the same content
+            assertThatThrownBy(() -> insertAtom(c, 902, value))
+                    .isInstanceOf(SQLException.class)
+                    .hasMessageContaining("ix_atom_tenanthash");
+            assertThat(count(c, "SELECT count(*) FROM dbo.Atom WHERE ContentHash = ?", sha256(value))).isEqualTo(2);
+        }
+    }
+
+    @Test
+    void compositionCannotReachIntoAnotherTenant() throws SQLException {
+        byte[] parent = "parent of tenant 904".getBytes(StandardCharsets.UTF_8);
+        byte[] own = "component of tenant 904".getBytes(StandardCharsets.UTF_8);
+        byte[] foreign = "component of tenant 905".getBytes(StandardCharsets.UTF_8);
+        try (Connection c = db.connect()) {
+            insertAtom(c, 904, parent);
+            insertAtom(c, 904, own);
+            insertAtom(c, 905, foreign);
+            insertComposition(c, 904, sha256(parent), sha256(own), 0);
+            // The component hash exists, but only in tenant 905: the (TenantId, hash) key rejects it.
+            assertThatThrownBy(() -> insertComposition(c, 904, sha256(parent), sha256(foreign), 1))
+                    .isInstanceOf(SQLException.class)
+                    .hasMessageContaining("fk_atomcomposition_component");
+            // An atom has one decomposition: the same sequence index cannot be stored twice.
+            assertThatThrownBy(() -> insertComposition(c, 904, sha256(parent), sha256(own), 0))
+                    .isInstanceOf(SQLException.class)
+                    .hasMessageContaining("ux_atomcomposition_parentsequence");
+        }
+    }
+
+    @Test
+    void relationCannotJoinTwoTenants() throws SQLException {
+        try (Connection c = db.connect()) {
+            long mine = insertAtom(c, 906, "relation source".getBytes(StandardCharsets.UTF_8));
+            long theirs = insertAtom(c, 907, "relation target".getBytes(StandardCharsets.UTF_8));
+            assertThatThrownBy(() -> execute(c,
+                    "INSERT INTO dbo.AtomRelation (TenantId, SourceAtomId, TargetAtomId, RelationType) VALUES (906, ?, ?, 'similar_to')",
+                    mine, theirs))
+                    .isInstanceOf(SQLException.class)
+                    .hasMessageContaining("fk_atomrelation_target");
+        }
+    }
+
+    @Test
+    void updateAndDeleteOfAnAtomLeaveClosedPeriodsInHistory() throws SQLException {
+        try (Connection c = db.connect()) {
+            long atomId = insertAtom(c, 908, "versioned".getBytes(StandardCharsets.UTF_8));
+            Timestamp insertedStart = timestamp(c, "SELECT SysStartTime FROM dbo.Atom WHERE AtomId = ?", atomId);
+            assertThat(count(c, "SELECT count(*) FROM dbo.AtomHistory WHERE AtomId = ?", atomId)).isZero();
+
+            execute(c, "UPDATE dbo.Atom SET ReferenceCount = ReferenceCount + 1 WHERE AtomId = ?", atomId);
+            assertThat(count(c, "SELECT count(*) FROM dbo.AtomHistory WHERE AtomId = ?", atomId)).isEqualTo(1);
+            Timestamp updatedStart = timestamp(c, "SELECT SysStartTime FROM dbo.Atom WHERE AtomId = ?", atomId);
+            assertThat(updatedStart).isAfterOrEqualTo(insertedStart);
+            assertThat(timestamp(c, "SELECT SysEndTime FROM dbo.Atom WHERE AtomId = ?", atomId).toLocalDateTime().getYear())
+                    .isEqualTo(9999);
+
+            execute(c, "DELETE FROM dbo.Atom WHERE AtomId = ?", atomId);
+            assertThat(count(c, "SELECT count(*) FROM dbo.Atom WHERE AtomId = ?", atomId)).isZero();
+
+            try (PreparedStatement ps = c.prepareStatement("""
+                    SELECT ReferenceCount, SysStartTime, SysEndTime FROM dbo.AtomHistory
+                    WHERE AtomId = ? ORDER BY SysStartTime, SysEndTime""")) {
+                ps.setLong(1, atomId);
+                try (ResultSet rs = ps.executeQuery()) {
+                    List<long[]> counts = new ArrayList<>();
+                    List<Timestamp[]> periods = new ArrayList<>();
+                    while (rs.next()) {
+                        counts.add(new long[] {rs.getLong(1)});
+                        periods.add(new Timestamp[] {rs.getTimestamp(2), rs.getTimestamp(3)});
+                    }
+                    assertThat(counts).hasSize(2);
+                    // the version before the UPDATE, then the version the DELETE removed
+                    assertThat(counts.get(0)[0]).isZero();
+                    assertThat(counts.get(1)[0]).isEqualTo(1);
+                    for (Timestamp[] period : periods) {
+                        assertThat(period[1].toLocalDateTime().getYear()).as("closed period").isLessThan(9999);
+                        assertThat(period[1]).isAfterOrEqualTo(period[0]);
+                    }
+                    assertThat(periods.get(0)[0]).isEqualTo(insertedStart);
+                    assertThat(periods.get(1)[0]).isEqualTo(updatedStart);
+                }
+            }
+        }
+    }
+
+    @Test
+    void historyTablesHaveTheColumnsOfTheirCurrentTablesInOrder() throws SQLException {
+        // dbo.SystemVersioning() copies the old row positionally (INSERT ... SELECT ($1).*).
+        try (Connection c = db.connect()) {
+            assertThat(columnSignature(c, "atomhistory")).isEqualTo(columnSignature(c, "atom"));
+            assertThat(columnSignature(c, "atomrelations_history")).isEqualTo(columnSignature(c, "atomrelation"));
+            assertThat(columnSignature(c, "tensoratomcoefficients_history"))
+                    .isEqualTo(columnSignature(c, "tensoratomcoefficient"));
+        }
+    }
+
+    @Test
+    void embeddingBucketsAreComputed() throws SQLException {
+        try (Connection c = db.connect()) {
+            long atomId = insertAtom(c, 909, "embedded".getBytes(StandardCharsets.UTF_8));
+            long modelId;
+            try (PreparedStatement ps = c.prepareStatement(
+                    "INSERT INTO dbo.Model (TenantId, ModelName, ModelType) VALUES (909, 'mini', 'transformer') RETURNING ModelId")) {
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    modelId = rs.getLong(1);
+                }
+            }
+            execute(c, """
+                    INSERT INTO dbo.AtomEmbedding (TenantId, SourceAtomId, ModelId, EmbeddingBytes, Dimensions,
+                                                   SpatialX, SpatialY, SpatialZ, HilbertValue)
+                    VALUES (909, ?, ?, ?, 2, -100, -0.5, 99.9, 42)""", atomId, modelId, new byte[8]);
+            try (PreparedStatement ps = c.prepareStatement(
+                    "SELECT SpatialBucketX, SpatialBucketY, SpatialBucketZ FROM dbo.AtomEmbedding WHERE SourceAtomId = ?")) {
+                ps.setLong(1, atomId);
+                try (ResultSet rs = ps.executeQuery()) {
+                    assertThat(rs.next()).isTrue();
+                    assertThat(new int[] {rs.getInt(1), rs.getInt(2), rs.getInt(3)}).containsExactly(0, 9, 19);
+                }
+            }
+            // 4 bytes per float32
+            assertThatThrownBy(() -> execute(c, """
+                    INSERT INTO dbo.AtomEmbedding (TenantId, SourceAtomId, ModelId, EmbeddingBytes, Dimensions,
+                                                   SpatialX, SpatialY, SpatialZ, HilbertValue)
+                    VALUES (909, ?, ?, ?, 3, 0, 0, 0, 0)""", atomId, modelId, new byte[8]))
+                    .isInstanceOf(SQLException.class)
+                    .hasMessageContaining("ck_atomembedding_bytes");
+        }
+    }
+
+    @Test
+    void billingLedgerIsDurableAndOnlyTheCacheIsUnlogged() throws SQLException {
+        try (Connection c = db.connect()) {
+            assertThat(persistence(c, "billingusageledger_inmemory")).isEqualTo("p");
+            assertThat(persistence(c, "inferencecache_inmemory")).isEqualTo("u");
+            try (Statement s = c.createStatement();
+                 ResultSet rs = s.executeQuery("""
+                         SELECT n.nspname || '.' || t.relname FROM pg_class t JOIN pg_namespace n ON n.oid = t.relnamespace
+                         WHERE n.nspname IN ('dbo', 'provenance', 'graph', 'ref') AND t.relkind = 'r'
+                           AND t.relpersistence <> 'p'""")) {
+                List<String> unlogged = new ArrayList<>();
+                while (rs.next()) {
+                    unlogged.add(rs.getString(1));
+                }
+                assertThat(unlogged).containsExactly("dbo.inferencecache_inmemory");
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------ helpers
+
+    static long insertAtom(Connection c, int tenantId, byte[] value) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("""
+                INSERT INTO dbo.Atom (TenantId, ContentHash, AtomicValue, ContentLength, Modality, Subtype)
+                VALUES (?, ?, ?, ?, 'text', 'token') RETURNING AtomId""")) {
+            ps.setInt(1, tenantId);
+            ps.setBytes(2, sha256(value));
+            ps.setBytes(3, value);
+            ps.setLong(4, value.length);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        }
+    }
+
+    static void insertComposition(Connection c, int tenantId, byte[] parent, byte[] component, long sequence)
+            throws SQLException {
+        execute(c, """
+                INSERT INTO dbo.AtomComposition (TenantId, ParentAtomHash, ComponentAtomHash, SequenceIndex)
+                VALUES (?, ?, ?, ?)""", tenantId, parent, component, sequence);
+    }
+
+    static void execute(Connection c, String sql, Object... args) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            for (int i = 0; i < args.length; i++) {
+                ps.setObject(i + 1, args[i]);
+            }
+            ps.executeUpdate();
+        }
+    }
+
+    static long count(Connection c, String sql, Object... args) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            for (int i = 0; i < args.length; i++) {
+                ps.setObject(i + 1, args[i]);
+            }
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        }
+    }
+
+    static Timestamp timestamp(Connection c, String sql, Object arg) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setObject(1, arg);
+            try (ResultSet rs = ps.executeQuery()) {
+                assertThat(rs.next()).isTrue();
+                return rs.getTimestamp(1);
+            }
+        }
+    }
+
+    static List<String> strings(Connection c, String sql) throws SQLException {
+        List<String> out = new ArrayList<>();
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+            while (rs.next()) {
+                out.add(rs.getString(1));
+            }
+        }
+        return out;
+    }
+
+    static List<String> columnSignature(Connection c, String table) throws SQLException {
+        List<String> out = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement("""
+                SELECT column_name, data_type, is_nullable FROM information_schema.columns
+                WHERE table_schema = 'dbo' AND table_name = ? ORDER BY ordinal_position""")) {
+            ps.setString(1, table);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(rs.getString(1) + " " + rs.getString(2) + " " + rs.getString(3));
+                }
+            }
+        }
+        assertThat(out).as("columns of dbo.%s", table).isNotEmpty();
+        return out;
+    }
+
+    static String persistence(Connection c, String table) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("""
+                SELECT t.relpersistence FROM pg_class t JOIN pg_namespace n ON n.oid = t.relnamespace
+                WHERE n.nspname = 'dbo' AND t.relname = ?""")) {
+            ps.setString(1, table);
+            try (ResultSet rs = ps.executeQuery()) {
+                assertThat(rs.next()).as("table dbo.%s exists", table).isTrue();
+                return rs.getString(1);
+            }
+        }
+    }
+
+    static byte[] bytes(int length, byte fill) {
+        byte[] b = new byte[length];
+        java.util.Arrays.fill(b, fill);
+        return b;
+    }
+
+    static byte[] sha256(byte[] value) {
+        try {
+            return MessageDigest.getInstance("SHA-256").digest(value);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
