@@ -182,7 +182,8 @@ CREATE TABLE dbo.Atom (
     CONSTRAINT CK_Atom_AtomicValueLength CHECK (octet_length(AtomicValue) BETWEEN 1 AND 64),
     CONSTRAINT CK_Atom_ContentLength CHECK (ContentLength >= octet_length(AtomicValue)),
     CONSTRAINT CK_Atom_ReferenceCount CHECK (ReferenceCount >= 0),
-    -- The reference documents "Metadata: JSON validated on insert" without a constraint.
+    -- The reference documents "Metadata: JSON validated on insert" without a constraint
+    -- (IS JSON needs PostgreSQL 16 or later).
     CONSTRAINT CK_Atom_Metadata CHECK (Metadata IS JSON)
 );
 

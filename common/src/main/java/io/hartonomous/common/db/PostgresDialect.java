@@ -64,14 +64,39 @@ public final class PostgresDialect implements SqlDialect {
             Object array = Array.newInstance(javaType(type), rows.size());
             for (int r = 0; r < rows.size(); r++) {
                 Object value = rows.get(r)[c];
-                if (value instanceof byte[] bytes) {
-                    value = Buffer.buffer(bytes);
-                }
-                Array.set(array, r, value);
+                Array.set(array, r, coerce(value, type));
             }
             params.add(array);
         }
         return params;
+    }
+
+    /** Arrays must hold exactly the element type of the column; widen/narrow numbers losslessly. */
+    private static Object coerce(Object value, SqlType type) {
+        if (value == null) {
+            return null;
+        }
+        if (value instanceof byte[] bytes) {
+            return Buffer.buffer(bytes);
+        }
+        if (value instanceof Number n) {
+            return switch (type) {
+                case SMALLINT -> Short.valueOf((short) Math.toIntExact(checkRange(n.longValue(), Short.MIN_VALUE, Short.MAX_VALUE)));
+                case INT -> Math.toIntExact(n.longValue());
+                case BIGINT -> n.longValue();
+                case REAL -> n.floatValue();
+                case DOUBLE -> n.doubleValue();
+                default -> value;
+            };
+        }
+        return value;
+    }
+
+    private static long checkRange(long v, long min, long max) {
+        if (v < min || v > max) {
+            throw new ArithmeticException(v + " does not fit the column type");
+        }
+        return v;
     }
 
     private static Class<?> javaType(SqlType type) {

@@ -97,10 +97,13 @@ public final class SqlServerDialect implements SqlDialect {
                     out.append("null");
                 } else if (v instanceof byte[] bytes) {
                     out.append('"').append(HEX.formatHex(bytes)).append('"');
+                } else if (v instanceof Double d && !Double.isFinite(d) || v instanceof Float f && !Float.isFinite(f)) {
+                    throw new IllegalArgumentException("SQL Server cannot store " + v + " in column " + columns.get(c).name());
                 } else if (v instanceof Number || v instanceof Boolean) {
                     out.append(v);
                 } else if (v instanceof LocalDateTime t) {
-                    out.append('"').append(ISO.format(t)).append('"');
+                    // DATETIME2 keeps 100 ns ticks: drop finer digits rather than fail the conversion
+                    out.append('"').append(ISO.format(t.withNano(t.getNano() / 100 * 100))).append('"');
                 } else if (v instanceof UUID || v instanceof CharSequence) {
                     out.append('"').append(encoder.quoteAsString(v.toString())).append('"');
                 } else {

@@ -50,7 +50,8 @@ public final class Hilbert3D {
 
     /** The point at {@code index} along the curve, as {x, y, z}. */
     public long[] decode(long index) {
-        if (index < 0 || index >= (1L << (DIMENSIONS * bits))) {
+        // a shift, not 1L << 63 (negative), so that at 21 bits every non-negative long is an index
+        if (index < 0 || index >>> (DIMENSIONS * bits) != 0) {
             throw new IllegalArgumentException("index out of range for " + bits + " bits per axis: " + index);
         }
         long[] axes = new long[DIMENSIONS];

@@ -5,6 +5,7 @@ import io.hartonomous.common.error.HartonomousException;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.jwt.JsonWebToken;
 
+import java.math.BigDecimal;
 import java.util.Set;
 
 /**
@@ -39,13 +40,13 @@ public class CurrentCaller {
     static int parseTenant(Object claim) {
         Object value = claim;
         if (value instanceof jakarta.json.JsonNumber n) {
-            value = n.isIntegral() ? n.longValue() : -1L;
+            value = n.isIntegral() ? n.bigDecimalValue() : -1L;
         } else if (value instanceof jakarta.json.JsonString s) {
             value = s.getString();
         }
         long tenant;
         if (value instanceof Number n) {
-            tenant = n.longValue();
+            tenant = integralValue(n);
         } else if (value instanceof String s && s.matches("\\d{1,10}")) {
             tenant = Long.parseLong(s);
         } else {
@@ -57,5 +58,14 @@ public class CurrentCaller {
                     "The token's '" + TENANT_CLAIM + "' claim must be a positive 32-bit integer.");
         }
         return (int) tenant;
+    }
+
+    /** The exact value, or -1 for a fraction, NaN or a value beyond a long ({@code longValue()} would truncate or wrap). */
+    private static long integralValue(Number n) {
+        try {
+            return new BigDecimal(n.toString()).longValueExact();
+        } catch (NumberFormatException | ArithmeticException e) {
+            return -1;
+        }
     }
 }

@@ -18,7 +18,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class CurrentCallerTest {
 
     static Stream<Object> validSevens() {
-        return Stream.of(7, 7L, (short) 7, "7", "0000000007",
+        return Stream.of(7, 7L, (short) 7, 7.0, BigInteger.valueOf(7), "7", "0000000007",
                 Json.createValue(7), Json.createValue(7L), Json.createValue(new BigDecimal("7")), Json.createValue("7"));
     }
 

@@ -127,6 +127,14 @@ class PostgresMigrationTest {
                     .isInstanceOf(SQLException.class)
                     .hasMessageContaining("ix_atom_tenanthash");
             assertThat(count(c, "SELECT count(*) FROM dbo.Atom WHERE ContentHash = ?", sha256(value))).isEqualTo(2);
+            // the CAS constraint serves ON CONFLICT inference for deduplicating inserts
+            execute(c, """
+                    INSERT INTO dbo.Atom (TenantId, ContentHash, AtomicValue, ContentLength, Modality)
+                    VALUES (902, ?, ?, ?, 'text')
+                    ON CONFLICT (TenantId, ContentHash) DO UPDATE SET ReferenceCount = dbo.Atom.ReferenceCount + 1""",
+                    sha256(value), value, (long) value.length);
+            assertThat(count(c, "SELECT ReferenceCount FROM dbo.Atom WHERE TenantId = 902 AND ContentHash = ?",
+                    sha256(value))).isEqualTo(1);
         }
     }
 
@@ -144,10 +152,16 @@ class PostgresMigrationTest {
             assertThatThrownBy(() -> insertComposition(c, 904, sha256(parent), sha256(foreign), 1))
                     .isInstanceOf(SQLException.class)
                     .hasMessageContaining("fk_atomcomposition_component");
-            // An atom has one decomposition: the same sequence index cannot be stored twice.
+            // An atom has one decomposition: the same sequence index cannot be stored twice ...
             assertThatThrownBy(() -> insertComposition(c, 904, sha256(parent), sha256(own), 0))
                     .isInstanceOf(SQLException.class)
                     .hasMessageContaining("ux_atomcomposition_parentsequence");
+            // ... and the first one stored stands (the unique index serves ON CONFLICT inference).
+            execute(c, """
+                    INSERT INTO dbo.AtomComposition (TenantId, ParentAtomHash, ComponentAtomHash, SequenceIndex)
+                    VALUES (904, ?, ?, 0) ON CONFLICT (TenantId, ParentAtomHash, SequenceIndex) DO NOTHING""",
+                    sha256(parent), sha256(own));
+            assertThat(count(c, "SELECT count(*) FROM dbo.AtomComposition WHERE TenantId = 904")).isEqualTo(1);
         }
     }
 
@@ -161,6 +175,20 @@ class PostgresMigrationTest {
                     mine, theirs))
                     .isInstanceOf(SQLException.class)
                     .hasMessageContaining("fk_atomrelation_target");
+
+            // within one tenant it works, and deleting the source atom cascades to the relation,
+            // which system versioning keeps in dbo.AtomRelations_History
+            long target = insertAtom(c, 906, "relation target of tenant 906".getBytes(StandardCharsets.UTF_8));
+            execute(c, "INSERT INTO dbo.AtomRelation (TenantId, SourceAtomId, TargetAtomId, RelationType, Confidence) "
+                    + "VALUES (906, ?, ?, 'similar_to', 0.5)", mine, target);
+            assertThatThrownBy(() -> execute(c,
+                    "UPDATE dbo.AtomRelation SET Confidence = 1.5 WHERE SourceAtomId = ?", mine))
+                    .isInstanceOf(SQLException.class)
+                    .hasMessageContaining("ck_atomrelation_confidence");
+            execute(c, "DELETE FROM dbo.Atom WHERE AtomId = ?", mine);
+            assertThat(count(c, "SELECT count(*) FROM dbo.AtomRelation WHERE SourceAtomId = ?", mine)).isZero();
+            assertThat(count(c, "SELECT count(*) FROM dbo.AtomRelations_History WHERE SourceAtomId = ? "
+                    + "AND SysEndTime < TIMESTAMP '9999-01-01'", mine)).isEqualTo(1);
         }
     }
 
