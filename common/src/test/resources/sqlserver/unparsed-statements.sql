@@ -187,3 +187,15 @@ CREATE TABLE dbo.InferenceCache_InMemory (
     INDEX IX_InferenceCache_InMemory_Expires NONCLUSTERED (ExpiresAt)
 )
 WITH (MEMORY_OPTIMIZED = ON, DURABILITY = SCHEMA_ONLY);
+
+-- why: CREATE TRIGGER … INSTEAD OF UPDATE, DELETE AS BEGIN THROW …; END (T-SQL trigger body) is unknown to jsqlparser. Makes issued invoices immutable (V3__billing.sql).
+CREATE TRIGGER dbo.TR_BillingInvoice_Immutable ON dbo.BillingInvoice INSTEAD OF UPDATE, DELETE AS
+BEGIN
+    THROW 51000, N'Issued billing documents are immutable: issue a credit note instead.', 1;
+END;
+
+-- why: CREATE TRIGGER … INSTEAD OF UPDATE, DELETE AS BEGIN THROW …; END (T-SQL trigger body) is unknown to jsqlparser. Makes issued invoice lines immutable (V3__billing.sql).
+CREATE TRIGGER dbo.TR_BillingInvoiceLine_Immutable ON dbo.BillingInvoiceLine INSTEAD OF UPDATE, DELETE AS
+BEGIN
+    THROW 51000, N'Issued billing documents are immutable: issue a credit note instead.', 1;
+END;

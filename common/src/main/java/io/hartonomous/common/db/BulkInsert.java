@@ -5,8 +5,8 @@ import java.util.Objects;
 import java.util.function.Function;
 
 /**
- * A prepared set-based insert: the statement text, fixed for any batch size (so drivers cache
- * it), and the binder that turns a batch of rows into the statement's parameters. On PostgreSQL
+ * A prepared set-based statement (insert, insert returning, upsert): the statement text, fixed
+ * for any batch size (so drivers cache it), and the binder that turns a batch of rows into the statement's parameters. On PostgreSQL
  * these are one array per column ({@code UNNEST}); on SQL Server one JSON document
  * ({@code OPENJSON}).
  */

@@ -57,6 +57,38 @@ public final class PostgresDialect implements SqlDialect {
         return new BulkInsert(sql, columns, rows -> bindArrays(columns, rows));
     }
 
+    @Override
+    public BulkInsert bulkInsertReturning(String table, TableStorage storage, List<Column> columns,
+                                          List<String> ignoreConflictsOn, List<String> returning) {
+        if (returning.isEmpty()) {
+            throw new IllegalArgumentException("returning names no column");
+        }
+        BulkInsert insert = bulkInsert(table, columns, ignoreConflictsOn);
+        return new BulkInsert(insert.sql() + " RETURNING " + String.join(", ", returning), columns,
+                rows -> bindArrays(columns, rows));
+    }
+
+    @Override
+    public BulkInsert bulkUpsert(String table, List<Column> columns, List<String> key, List<ColumnUpdate> updates) {
+        List<String> names = columns.stream().map(Column::name).toList();
+        Sql.requireSubset(names, key);
+        Sql.requireSubset(names, updates.stream().map(ColumnUpdate::column).toList());
+        if (key.isEmpty()) {
+            throw new IllegalArgumentException("an upsert needs a key");
+        }
+        String arrays = IntStream.range(0, columns.size())
+                .mapToObj(i -> "$" + (i + 1) + "::" + columns.get(i).type().postgres() + "[]")
+                .collect(Collectors.joining(", "));
+        String sql = "INSERT INTO " + table + " AS t (" + String.join(", ", names) + ") SELECT * FROM UNNEST(" + arrays
+                + ") ON CONFLICT (" + String.join(", ", key) + ") DO "
+                + (updates.isEmpty() ? "NOTHING" : "UPDATE SET " + updates.stream().map(u -> u.column() + " = " + switch (u.mode()) {
+                    case REPLACE -> "EXCLUDED." + u.column();
+                    case ADD -> "t." + u.column() + " + EXCLUDED." + u.column();
+                    case MAX -> "GREATEST(t." + u.column() + ", EXCLUDED." + u.column() + ")";
+                }).collect(Collectors.joining(", ")));
+        return new BulkInsert(sql, columns, rows -> bindArrays(columns, rows));
+    }
+
     private static List<Object> bindArrays(List<Column> columns, List<Object[]> rows) {
         List<Object> params = new ArrayList<>(columns.size());
         for (int c = 0; c < columns.size(); c++) {
@@ -116,5 +148,34 @@ public final class PostgresDialect implements SqlDialect {
 
     private static String params(int count) {
         return IntStream.rangeClosed(1, count).mapToObj(i -> "$" + i).collect(Collectors.joining(", "));
+    }
+
+    @Override
+    public String transactionLock(int namespace, boolean exclusive) {
+        return "SELECT " + (exclusive ? "pg_advisory_xact_lock" : "pg_advisory_xact_lock_shared") + "(" + namespace + ", $1)";
+    }
+
+    @Override
+    public String inList(String column, SqlType type, int param) {
+        return column + " = ANY($" + param + "::" + type.postgres() + "[])";
+    }
+
+    @Override
+    public Object bindList(SqlType type, List<?> values) {
+        Object array = Array.newInstance(javaType(type), values.size());
+        for (int i = 0; i < values.size(); i++) {
+            Array.set(array, i, coerce(values.get(i), type));
+        }
+        return array;
+    }
+
+    @Override
+    public BulkInsert bulkAdd(String table, String scopeColumn, Column key, String counterColumn) {
+        String sql = "UPDATE " + table + " AS t SET " + counterColumn + " = t." + counterColumn + " + d.delta"
+                + " FROM UNNEST($2::" + key.type().postgres() + "[], $3::int8[]) AS d(k, delta)"
+                + " WHERE t." + scopeColumn + " = $1 AND t." + key.name() + " = d.k"
+                + " RETURNING d.k AS k, t." + counterColumn + " - d.delta AS before, t." + counterColumn + " AS after";
+        List<Column> columns = List.of(key, Column.of("delta", SqlType.BIGINT));
+        return new BulkInsert(sql, columns, rows -> bindArrays(columns, rows));
     }
 }

@@ -45,4 +45,54 @@ public sealed interface SqlDialect permits PostgresDialect, SqlServerDialect {
      * must have distinct keys).
      */
     BulkInsert bulkInsert(String table, List<Column> columns, List<String> ignoreConflictsOn);
+
+    /**
+     * {@link #bulkInsert} that skips rows whose {@code ignoreConflictsOn} key exists and returns the
+     * {@code returning} columns of exactly the rows it inserted (one result row per inserted row, in
+     * no particular order). Rows of one batch must have distinct keys.
+     *
+     * <p>Concurrency: on PostgreSQL a concurrent insert of the same key blocks on the unique index
+     * until the other transaction ends, then is skipped (or inserted, if the other rolled back). On
+     * SQL Server a {@link TableStorage#DISK} table takes a key-range lock ({@code UPDLOCK, HOLDLOCK})
+     * with the same effect; a {@link TableStorage#MEMORY_OPTIMIZED} table is probed
+     * {@code WITH (SNAPSHOT)}, so the loser of a race fails with a unique-key violation or a write
+     * conflict instead, and the caller must retry its transaction (then the key is seen and skipped).
+     */
+    BulkInsert bulkInsertReturning(String table, TableStorage storage, List<Column> columns,
+                                   List<String> ignoreConflictsOn, List<String> returning);
+
+    /**
+     * A set-based upsert of many rows in one statement: rows whose {@code key} is new are inserted
+     * with all {@code columns}; for rows whose key exists, each of {@code updates} is combined by its
+     * {@link ColumnUpdate.Mode} and the other columns are left alone. Rows of one batch must have
+     * distinct keys (a statement may not touch a row twice). Existing rows are locked until the
+     * transaction ends, so concurrent accumulations serialize and none is lost; callers that touch
+     * several rows in one transaction should sort the batch by key to keep lock order stable.
+     */
+    BulkInsert bulkUpsert(String table, List<Column> columns, List<String> key, List<ColumnUpdate> updates);
+
+    /**
+     * Takes a lock held until the end of the current transaction, named by one integer parameter
+     * (e.g. a tenant id) within {@code namespace}; shared locks coexist, an exclusive one waits for
+     * all others. Parameters: the integer. PostgreSQL: advisory locks; SQL Server: sp_getapplock.
+     */
+    String transactionLock(int namespace, boolean exclusive);
+
+    /**
+     * A predicate fragment "{@code column} is one of the values of parameter {@code param}", to
+     * splice into portable SQL; bind the values with {@link #bindList}. One parameter carries any
+     * number of values (no statement text per list size).
+     */
+    String inList(String column, SqlType type, int param);
+
+    /** The parameter value for {@link #inList}: an array (PostgreSQL) or a JSON array (SQL Server). */
+    Object bindList(SqlType type, java.util.List<?> values);
+
+    /**
+     * Adds a signed delta to a counter column for many keys in one statement, scoped by
+     * {@code scopeColumn} = parameter 1, and returns for each changed row its key, the counter
+     * before and after: columns {@code k}, {@code before}, {@code after}. Parameters: the scope
+     * value, then the values of {@link BulkInsert#bind} of rows {key, delta} (keys distinct).
+     */
+    BulkInsert bulkAdd(String table, String scopeColumn, Column key, String counterColumn);
 }

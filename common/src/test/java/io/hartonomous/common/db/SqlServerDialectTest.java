@@ -269,6 +269,97 @@ class SqlServerDialectTest {
                 .isInstanceOf(IllegalArgumentException.class);
     }
 
+    // --- bulkInsertReturning --------------------------------------------------------------------
+
+    private static final List<Column> LEDGER_COLUMNS = List.of(Column.of("TenantId", SqlType.INT),
+            Column.of("IdempotencyKey", SqlType.VARCHAR), Column.of("Quantity", SqlType.BIGINT));
+
+    @Test
+    void bulkInsertReturningOnAMemoryOptimizedTableProbesUnderSnapshotIsPinnedText() throws Exception {
+        String sql = dialect.bulkInsertReturning("dbo.Ledger", TableStorage.MEMORY_OPTIMIZED, LEDGER_COLUMNS,
+                List.of("TenantId", "IdempotencyKey"), List.of("IdempotencyKey", "LedgerId")).sql();
+
+        assertThat(sql).isEqualTo("INSERT INTO dbo.Ledger (TenantId, IdempotencyKey, Quantity)"
+                + " OUTPUT INSERTED.IdempotencyKey, INSERTED.LedgerId"
+                + " SELECT s.TenantId, s.IdempotencyKey, s.Quantity"
+                + " FROM (SELECT j.c0 AS TenantId, j.c1 AS IdempotencyKey, j.c2 AS Quantity"
+                + " FROM OPENJSON(@p1) WITH (c0 INT '$.c0', c1 NVARCHAR(4000) '$.c1', c2 BIGINT '$.c2') AS j) AS s"
+                + " WHERE NOT EXISTS (SELECT 1 FROM dbo.Ledger AS e WITH (SNAPSHOT)"
+                + " WHERE e.TenantId = s.TenantId AND e.IdempotencyKey = s.IdempotencyKey)");
+        // JSqlParser 5.4 lacks both the OPENJSON WITH (column schema) and the SNAPSHOT table hint
+        assertUnparseable(sql);
+        assertUnparseable(withoutOpenJsonSchema(sql));
+        Insert insert = (Insert) parse(withoutOpenJsonSchema(sql).replace("WITH (SNAPSHOT)", "WITH (NOLOCK)"));
+        assertThat(insert.getOutputClause().toString()).contains("INSERTED.IdempotencyKey", "INSERTED.LedgerId");
+        assertThat(insert.getSelect().getPlainSelect().getWhere().toString()).startsWith("NOT EXISTS");
+    }
+
+    @Test
+    void bulkInsertReturningOnADiskTableTakesAKeyRangeLockIsPinnedText() throws Exception {
+        String sql = dialect.bulkInsertReturning("dbo.Ledger", TableStorage.DISK, LEDGER_COLUMNS,
+                List.of("TenantId", "IdempotencyKey"), List.of("IdempotencyKey")).sql();
+
+        assertThat(sql).isEqualTo("INSERT INTO dbo.Ledger (TenantId, IdempotencyKey, Quantity)"
+                + " OUTPUT INSERTED.IdempotencyKey"
+                + " SELECT s.TenantId, s.IdempotencyKey, s.Quantity"
+                + " FROM (SELECT j.c0 AS TenantId, j.c1 AS IdempotencyKey, j.c2 AS Quantity"
+                + " FROM OPENJSON(@p1) WITH (c0 INT '$.c0', c1 NVARCHAR(4000) '$.c1', c2 BIGINT '$.c2') AS j) AS s"
+                + " WHERE NOT EXISTS (SELECT 1 FROM dbo.Ledger AS e WITH (UPDLOCK, HOLDLOCK)"
+                + " WHERE e.TenantId = s.TenantId AND e.IdempotencyKey = s.IdempotencyKey)");
+        // JSqlParser 5.4 lacks both the OPENJSON WITH (column schema) and the UPDLOCK / HOLDLOCK hints
+        assertUnparseable(sql);
+        Insert insert = (Insert) parse(withNolockHints(withoutOpenJsonSchema(sql)));
+        assertThat(insert.getOutputClause()).isNotNull();
+    }
+
+    @Test
+    void bulkInsertReturningBindsOneJsonDocument() {
+        BulkInsert bulk = dialect.bulkInsertReturning("dbo.Ledger", TableStorage.MEMORY_OPTIMIZED, LEDGER_COLUMNS,
+                List.of("TenantId", "IdempotencyKey"), List.of("IdempotencyKey"));
+
+        assertThat(bulk.bind(List.<Object[]>of(new Object[]{7, "k\"1", 3L})))
+                .containsExactly("[{\"c0\":7,\"c1\":\"k\\\"1\",\"c2\":3}]");
+    }
+
+    // --- bulkUpsert -----------------------------------------------------------------------------
+
+    @Test
+    void bulkUpsertMergesTheJsonRowsIsPinnedText() throws Exception {
+        List<Column> columns = List.of(Column.of("TenantId", SqlType.INT), Column.of("Meter", SqlType.VARCHAR),
+                Column.of("Total", SqlType.BIGINT), Column.of("Peak", SqlType.BIGINT), Column.of("At", SqlType.TIMESTAMP));
+        String sql = dialect.bulkUpsert("dbo.Bucket", columns, List.of("TenantId", "Meter"),
+                List.of(ColumnUpdate.add("Total"), ColumnUpdate.max("Peak"), ColumnUpdate.replace("At"))).sql();
+
+        assertThat(sql).isEqualTo("MERGE INTO dbo.Bucket WITH (HOLDLOCK) AS t USING"
+                + " (SELECT j.c0 AS TenantId, j.c1 AS Meter, j.c2 AS Total, j.c3 AS Peak, j.c4 AS At"
+                + " FROM OPENJSON(@p1) WITH (c0 INT '$.c0', c1 NVARCHAR(4000) '$.c1', c2 BIGINT '$.c2',"
+                + " c3 BIGINT '$.c3', c4 DATETIME2 '$.c4') AS j) AS s"
+                + " ON t.TenantId = s.TenantId AND t.Meter = s.Meter"
+                + " WHEN MATCHED THEN UPDATE SET t.Total = t.Total + s.Total,"
+                + " t.Peak = CASE WHEN s.Peak > t.Peak THEN s.Peak ELSE t.Peak END, t.At = s.At"
+                + " WHEN NOT MATCHED THEN INSERT (TenantId, Meter, Total, Peak, At)"
+                + " VALUES (s.TenantId, s.Meter, s.Total, s.Peak, s.At);");
+        // JSqlParser 5.4 lacks the MERGE target hint and the OPENJSON WITH (column schema)
+        assertUnparseable(sql);
+        assertUnparseable(withoutMergeHint(sql));
+        Merge merge = (Merge) parse(withoutMergeHint(withoutOpenJsonSchema(sql)));
+        assertThat(merge.getMergeUpdate().getUpdateSets()).hasSize(3);
+        assertThat(merge.getMergeInsert().getColumns()).hasSize(5);
+    }
+
+    @Test
+    void bulkUpsertWithoutUpdatesOnlyInserts() throws Exception {
+        List<Column> columns = List.of(Column.of("TenantId", SqlType.INT), Column.of("Meter", SqlType.VARCHAR));
+        String sql = dialect.bulkUpsert("dbo.Quota", columns, List.of("TenantId", "Meter"), List.of()).sql();
+
+        assertThat(sql).isEqualTo("MERGE INTO dbo.Quota WITH (HOLDLOCK) AS t USING"
+                + " (SELECT j.c0 AS TenantId, j.c1 AS Meter FROM OPENJSON(@p1) WITH (c0 INT '$.c0', c1 NVARCHAR(4000) '$.c1')"
+                + " AS j) AS s ON t.TenantId = s.TenantId AND t.Meter = s.Meter"
+                + " WHEN NOT MATCHED THEN INSERT (TenantId, Meter) VALUES (s.TenantId, s.Meter);");
+        Merge merge = (Merge) parse(withoutMergeHint(withoutOpenJsonSchema(sql)));
+        assertThat(merge.getMergeUpdate()).isNull();
+    }
+
     // --- json -----------------------------------------------------------------------------------
 
     @Test

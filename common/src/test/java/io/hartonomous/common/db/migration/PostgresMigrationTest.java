@@ -31,17 +31,19 @@ class PostgresMigrationTest {
 
     static final String LOCATION = "classpath:db/migration/postgresql";
 
-    /** Every table of both migrations (schema.table as the reference spells it). */
+    /** Every table of the migrations (schema.table as the reference spells it). */
     static final List<String> EXPECTED_TABLES = List.of(
             "ref.Modality", "ref.Subtype", "ref.RelationType",
             "dbo.Concept", "dbo.Atom", "dbo.AtomHistory", "dbo.AtomComposition",
             "dbo.AtomRelation", "dbo.AtomRelations_History",
             "dbo.Model", "dbo.ModelLayer", "dbo.TensorAtomCoefficient", "dbo.TensorAtomCoefficients_History",
-            "dbo.AtomEmbedding", "dbo.AtomEmbeddingComponent", "dbo.IngestionJob",
+            "dbo.AtomEmbedding", "dbo.AtomEmbeddingComponent", "dbo.IngestionJob", "dbo.AtomRoot",
             "dbo.LearningMetrics", "dbo.PendingActions", "dbo.AutonomousImprovementHistory",
             "provenance.Concepts", "provenance.AtomConcepts",
             "graph.AtomNode", "graph.AtomEdge",
-            "dbo.BillingUsageLedger_InMemory", "dbo.InferenceCache_InMemory");
+            "dbo.BillingUsageLedger_InMemory", "dbo.InferenceCache_InMemory",
+            "dbo.BillingUsageBucket", "dbo.BillingQuota", "dbo.BillingReservation", "dbo.BillingRateTier",
+            "dbo.BillingInvoice", "dbo.BillingInvoiceLine");
 
     static TestingPostgres.Database db;
     static MigrateResult firstMigration;
@@ -60,10 +62,21 @@ class PostgresMigrationTest {
     }
 
     @Test
-    void appliesBothMigrations() {
+    void appliesEveryMigration() {
         assertThat(firstMigration.success).isTrue();
-        assertThat(firstMigration.migrationsExecuted).isEqualTo(2);
-        assertThat(firstMigration.targetSchemaVersion).isEqualTo("2");
+        int scripts = scriptCount();
+        assertThat(firstMigration.migrationsExecuted).isEqualTo(scripts);
+        assertThat(firstMigration.targetSchemaVersion).isEqualTo(Integer.toString(scripts));
+    }
+
+    /** Versions are numbered 1..n without gaps, one script each. */
+    static int scriptCount() {
+        try (var files = java.nio.file.Files.list(java.nio.file.Path.of(
+                PostgresMigrationTest.class.getResource("/db/migration/postgresql").toURI()))) {
+            return (int) files.filter(f -> f.getFileName().toString().matches("V\\d+__.+\\.sql")).count();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     @Test
@@ -296,6 +309,40 @@ class PostgresMigrationTest {
                 }
                 assertThat(unlogged).containsExactly("dbo.inferencecache_inmemory");
             }
+        }
+    }
+
+    @Test
+    void usageEventIsUniquePerTenantAndIdempotencyKey() throws SQLException {
+        try (Connection c = db.connect()) {
+            String insert = "INSERT INTO dbo.BillingUsageLedger_InMemory (TenantId, OperationType, Quantity, IdempotencyKey)"
+                    + " VALUES (?, 'searches', 1, 'k-1')";
+            execute(c, insert, 910);
+            execute(c, insert, 911); // another tenant may use the same key
+            assertThatThrownBy(() -> execute(c, insert, 910))
+                    .isInstanceOf(SQLException.class)
+                    .hasMessageContaining("uq_billingusageledger_tenantkey");
+        }
+    }
+
+    @Test
+    void issuedInvoicesAndTheirLinesAreImmutable() throws SQLException {
+        try (Connection c = db.connect()) {
+            java.util.UUID invoice = java.util.UUID.randomUUID();
+            execute(c, "INSERT INTO dbo.BillingInvoice (InvoiceId, TenantId, Period, Kind, Currency, TotalMicros, IssuedAt)"
+                    + " VALUES (?, 912, '2026-03', 'invoice', 'USD', 5, now())", invoice);
+            execute(c, "INSERT INTO dbo.BillingInvoiceLine (InvoiceId, LineNumber, TenantId, Meter, Quantity, AmountMicros,"
+                    + " Description) VALUES (?, 1, 912, 'searches', 5, 5, 'searches')", invoice);
+            assertThatThrownBy(() -> execute(c, "UPDATE dbo.BillingInvoice SET TotalMicros = 0 WHERE InvoiceId = ?", invoice))
+                    .isInstanceOf(SQLException.class).hasMessageContaining("immutable");
+            assertThatThrownBy(() -> execute(c, "DELETE FROM dbo.BillingInvoiceLine WHERE InvoiceId = ?", invoice))
+                    .isInstanceOf(SQLException.class).hasMessageContaining("immutable");
+            assertThatThrownBy(() -> execute(c, "TRUNCATE dbo.BillingInvoiceLine"))
+                    .isInstanceOf(SQLException.class).hasMessageContaining("immutable");
+            // one invoice per tenant and period
+            assertThatThrownBy(() -> execute(c, "INSERT INTO dbo.BillingInvoice (InvoiceId, TenantId, Period, Kind, Currency,"
+                    + " TotalMicros, IssuedAt) VALUES (?, 912, '2026-03', 'invoice', 'USD', 5, now())", java.util.UUID.randomUUID()))
+                    .isInstanceOf(SQLException.class).hasMessageContaining("ux_billinginvoice_tenantperiod");
         }
     }
 

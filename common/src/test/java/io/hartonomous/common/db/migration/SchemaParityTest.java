@@ -260,6 +260,10 @@ class SchemaParityTest {
         Map<String, Map<String, Column>> tables = new TreeMap<>();
         for (TsqlScripts.Statement statement : TsqlScripts.allStatements()) {
             String sql = statement.text();
+            if (ALTER_ADD.matcher(sql).find()) {
+                addAlteredColumns(sql, tables);
+                continue;
+            }
             if (!TsqlCreateTable.isCreateTable(sql)) {
                 continue;
             }
@@ -271,24 +275,7 @@ class SchemaParityTest {
             CreateTable parsed = JSql.parseCreateTable(native_ ? sql : reduced.sql());
             Map<String, Column> columns = new TreeMap<>();
             for (ColumnDefinition definition : parsed.getColumnDefinitions()) {
-                String name = definition.getColumnName().toLowerCase(Locale.ROOT);
-                String specs = String.join(" ", Optional.ofNullable(definition.getColumnSpecs()).orElse(List.of()))
-                        .toUpperCase(Locale.ROOT);
-                Boolean nullable = specs.contains("NOT NULL") ? Boolean.FALSE : specs.matches("(^|.* )NULL( .*|$)") ? Boolean.TRUE : null;
-                assertThat(nullable).as("%s.%s states NULL or NOT NULL explicitly", table, name).isNotNull();
-                String type = definition.getColDataType().getDataType().toUpperCase(Locale.ROOT).replaceAll("\\s+", "");
-                List<String> args = definition.getColDataType().getArgumentsStringList();
-                if (args != null && !args.isEmpty()) {
-                    type = type + "(" + String.join(",", args) + ")";
-                }
-                Column column = sqlServerColumn(table + "." + name, type, nullable, specs.contains("IDENTITY"), false);
-                columns.put(name, column);
-                Matcher binary = Pattern.compile("^(VAR)?BINARY\\((\\d+)\\)$").matcher(type);
-                if (binary.matches()) {
-                    int length = Integer.parseInt(binary.group(2));
-                    sqlServerBinaryLengths.computeIfAbsent(table, k -> new TreeMap<>())
-                            .put(name, binary.group(1) == null ? length : -length);
-                }
+                addSqlServerColumn(table, definition, columns);
             }
             if (!native_) {
                 for (TsqlCreateTable.ComputedColumn computed : reduced.computedColumns()) {
@@ -311,6 +298,59 @@ class SchemaParityTest {
             assertThat(tables.put(table, columns)).as("%s is created once", table).isNull();
         }
         return tables;
+    }
+
+    private static final Pattern ALTER_ADD = Pattern.compile("(?is)^ALTER\\s+TABLE\\s+[\\w.]+\\s+ADD\\s+(?!CONSTRAINT\\b)");
+
+    /**
+     * {@code ALTER TABLE t ADD c1 type NULL, c2 …} (a later migration adding columns to a table an
+     * earlier one created): the columns join the table as if it had been created with them. The
+     * statement must parse strictly ({@link SqlServerMigrationParseTest} checks that too).
+     */
+    static void addAlteredColumns(String sql, Map<String, Map<String, Column>> tables) {
+        net.sf.jsqlparser.statement.alter.Alter alter;
+        try {
+            assertThat(JSql.whyNotParsed(sql)).as("ALTER TABLE … ADD parses: %s", sql).isEmpty();
+            alter = (net.sf.jsqlparser.statement.alter.Alter) JSql.parse(sql);
+        } catch (net.sf.jsqlparser.JSQLParserException e) {
+            throw new AssertionError(e);
+        }
+        String table = alter.getTable().getFullyQualifiedName().toLowerCase(Locale.ROOT);
+        Map<String, Column> columns = tables.get(table);
+        assertThat(columns).as("%s is created before it is altered", table).isNotNull();
+        for (net.sf.jsqlparser.statement.alter.AlterExpression expression : alter.getAlterExpressions()) {
+            assertThat(expression.getOperation()).as("jsqlparser read every part of %s", sql)
+                    .isNotEqualTo(net.sf.jsqlparser.statement.alter.AlterOperation.UNSPECIFIC);
+            if (expression.getColDataTypeList() == null) {
+                continue; // an added constraint, not a column
+            }
+            for (net.sf.jsqlparser.statement.alter.AlterExpression.ColumnDataType added : expression.getColDataTypeList()) {
+                ColumnDefinition definition = new ColumnDefinition(added.getColumnName(), added.getColDataType(),
+                        added.getColumnSpecs());
+                addSqlServerColumn(table, definition, columns);
+            }
+        }
+    }
+
+    private static void addSqlServerColumn(String table, ColumnDefinition definition, Map<String, Column> columns) {
+        String name = definition.getColumnName().toLowerCase(Locale.ROOT);
+        String specs = String.join(" ", Optional.ofNullable(definition.getColumnSpecs()).orElse(List.of()))
+                .toUpperCase(Locale.ROOT);
+        Boolean nullable = specs.contains("NOT NULL") ? Boolean.FALSE : specs.matches("(^|.* )NULL( .*|$)") ? Boolean.TRUE : null;
+        assertThat(nullable).as("%s.%s states NULL or NOT NULL explicitly", table, name).isNotNull();
+        String type = definition.getColDataType().getDataType().toUpperCase(Locale.ROOT).replaceAll("\\s+", "");
+        List<String> args = definition.getColDataType().getArgumentsStringList();
+        if (args != null && !args.isEmpty()) {
+            type = type + "(" + String.join(",", args) + ")";
+        }
+        Column column = sqlServerColumn(table + "." + name, type, nullable, specs.contains("IDENTITY"), false);
+        assertThat(columns.put(name, column)).as("%s.%s is defined once", table, name).isNull();
+        Matcher binary = Pattern.compile("^(VAR)?BINARY\\((\\d+)\\)$").matcher(type);
+        if (binary.matches()) {
+            int length = Integer.parseInt(binary.group(2));
+            sqlServerBinaryLengths.computeIfAbsent(table, k -> new TreeMap<>())
+                    .put(name, binary.group(1) == null ? length : -length);
+        }
     }
 
     /** Family and PostgreSQL width of a T-SQL type, by the mapping of the migrations' header comments. */

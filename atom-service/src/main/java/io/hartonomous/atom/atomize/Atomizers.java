@@ -1,0 +1,27 @@
+package io.hartonomous.atom.atomize;
+
+import io.hartonomous.atom.atomize.binary.BinaryAtomizer;
+import io.hartonomous.atom.atomize.text.TextAtomizer;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import java.util.Comparator;
+import java.util.List;
+
+/**
+ * The atomizers, and the choice among them by content sniffing and name. The list is explicit
+ * (no class-path scanning): a new modality is added here.
+ */
+@ApplicationScoped
+public class Atomizers {
+
+    private final List<Atomizer> all = List.of(new TextAtomizer(), new BinaryAtomizer());
+
+    /** The best-scoring atomizer; binary takes anything. */
+    public Atomizer choose(Sniff sniff) {
+        return all.stream().max(Comparator.comparingInt(a -> a.score(sniff))).orElseThrow();
+    }
+
+    public List<Atomizer> all() {
+        return all;
+    }
+}

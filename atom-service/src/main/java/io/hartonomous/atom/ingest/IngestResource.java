@@ -1,0 +1,107 @@
+package io.hartonomous.atom.ingest;
+
+import io.hartonomous.common.error.HartonomousException;
+import io.hartonomous.common.tenancy.CurrentCaller;
+import io.hartonomous.common.tenancy.Roles;
+import io.smallrye.common.annotation.Blocking;
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+import java.io.InputStream;
+import java.net.URI;
+import java.time.LocalDateTime;
+import java.util.UUID;
+
+/** {@code POST /api/v1/ingest} and {@code GET /api/v1/jobs/{id}}. */
+@Path("/api/v1")
+@Tag(name = "ingestion")
+@SecurityRequirement(name = "jwt")
+public class IngestResource {
+
+    private final IngestService ingest;
+    private final JobRepository jobs;
+    private final CurrentCaller caller;
+
+    public IngestResource(IngestService ingest, JobRepository jobs, CurrentCaller caller) {
+        this.ingest = ingest;
+        this.jobs = jobs;
+        this.caller = caller;
+    }
+
+    /** The ingest contract: at least rootHash, jobId, status, atomsCreated, atomsReused. */
+    public record JobView(String jobId, String status, String rootHash, String name, String contentType, String modality,
+                          long bytes, long atomsCreated, long atomsReused, long atomsProcessed, String error,
+                          LocalDateTime createdAt, LocalDateTime completedAt) {
+        static JobView of(Job j) {
+            return new JobView(j.id().toString(), j.status().name(), j.rootHash() == null ? null : j.rootHash().hex(),
+                    j.fileName(), j.contentType(), j.modality(), j.totalBytes(), j.atomsCreated(), j.atomsReused(),
+                    j.offset(), j.error(), j.createdAt(), j.completedAt());
+        }
+    }
+
+    @POST
+    @Path("/ingest")
+    @Consumes(MediaType.WILDCARD)
+    @Produces(MediaType.APPLICATION_JSON)
+    @Blocking
+    @RolesAllowed({Roles.INGEST, Roles.ADMIN})
+    @Operation(summary = "Ingest a file of any modality",
+            description = "The raw request body is the file, streamed to a spool and atomized into deduplicated atoms. "
+                    + "Small inputs (and wait=true) complete in the request (201); otherwise 202 with Location of the job. "
+                    + "Content the tenant already has is pinned again without writing atoms.")
+    @APIResponse(responseCode = "201", description = "Ingested (job finished; see status)")
+    @APIResponse(responseCode = "202", description = "Accepted; poll the job at Location")
+    @APIResponse(responseCode = "400", description = "Empty body, bad name")
+    @APIResponse(responseCode = "413", description = "Larger than the configured limit")
+    @APIResponse(responseCode = "422", description = "Malformed file of the sniffed format")
+    public Response ingest(InputStream body,
+                           @Parameter(description = "The file's name (no path)") @QueryParam("name") String name,
+                           @Parameter(description = "Wait for the job to finish") @QueryParam("wait") boolean wait,
+                           @HeaderParam("Content-Type") String contentType) {
+        Job job = ingest.ingest(caller.get().tenantId(), name, contentType, body, wait);
+        JobView view = JobView.of(job);
+        URI location = URI.create("/api/v1/jobs/" + job.id());
+        if (job.status() == JobStatus.Failed) {
+            return Response.status(422).type("application/problem+json").location(location)
+                    .entity(io.hartonomous.common.error.Problem.of(io.hartonomous.common.error.ErrorCode.UNPROCESSABLE_CONTENT,
+                            job.error(), "/api/v1/ingest", null, java.util.Map.of("jobId", view.jobId(),
+                                    "rootHash", view.rootHash())))
+                    .build();
+        }
+        int status = job.status().finished() ? 201 : 202;
+        return Response.status(status).location(location).entity(view).build();
+    }
+
+    @GET
+    @Path("/jobs/{id}")
+    @Produces(MediaType.APPLICATION_JSON)
+    @Blocking
+    @RolesAllowed({Roles.INGEST, Roles.SEARCH, Roles.ADMIN})
+    @Operation(summary = "An ingestion job's state and counts")
+    @APIResponse(responseCode = "200", description = "The job")
+    @APIResponse(responseCode = "404", description = "No such job for this tenant")
+    public JobView job(@PathParam("id") String id) {
+        UUID uuid;
+        try {
+            uuid = UUID.fromString(id);
+        } catch (IllegalArgumentException e) {
+            throw HartonomousException.notFound("No job " + id + ".");
+        }
+        return jobs.find(caller.get().tenantId(), uuid).map(JobView::of)
+                .orElseThrow(() -> HartonomousException.notFound("No job " + id + "."));
+    }
+}

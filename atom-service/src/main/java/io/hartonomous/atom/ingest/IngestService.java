@@ -1,0 +1,90 @@
+package io.hartonomous.atom.ingest;
+
+import io.hartonomous.common.error.ErrorCode;
+import io.hartonomous.common.error.HartonomousException;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import java.io.InputStream;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.regex.Pattern;
+
+/** Accepting uploads: name checks, spooling, job creation, and in-request processing of small ones. */
+@ApplicationScoped
+public class IngestService {
+
+    private static final Pattern CONTROL = Pattern.compile("[\\p{Cntrl}\\u2028\\u2029\\u202e]");
+
+    private final Spool spool;
+    private final JobRepository jobs;
+    private final JobRunner runner;
+    private final JobWorker worker;
+    private final IngestConfig config;
+
+    public IngestService(Spool spool, JobRepository jobs, JobRunner runner, JobWorker worker, IngestConfig config) {
+        this.spool = spool;
+        this.jobs = jobs;
+        this.runner = runner;
+        this.worker = worker;
+        this.config = config;
+    }
+
+    /**
+     * Spools the body and creates its job; completes it within the call when asked to wait or the
+     * input is small. The returned job is finished, or Pending/Processing for the worker.
+     */
+    public Job ingest(int tenant, String name, String contentType, InputStream body, boolean wait) {
+        String fileName = checkName(name);
+        UUID id = UUID.randomUUID();
+        Spool.Spooled upload = spool.write(id, body);
+        if (upload.size() == 0) {
+            spool.delete(upload.path().toString());
+            throw HartonomousException.invalid("The upload is empty: there is nothing to atomize.");
+        }
+        jobs.create(id, tenant, fileName, cleanContentType(contentType), config.chunkSize(), upload.hash(),
+                upload.size(), upload.path().toString());
+        if (wait || upload.size() <= config.inlineBytes()) {
+            Optional<Job> done = runner.run(id);
+            if (done.isPresent()) {
+                return done.get();
+            }
+        } else {
+            worker.nudge();
+        }
+        return jobs.find(tenant, id).orElseThrow();
+    }
+
+    /**
+     * A display name, not a path: at most 255 characters, no control characters, no {@code ..}
+     * segment, no absolute path, no backslash.
+     */
+    static String checkName(String name) {
+        if (name == null || name.isBlank()) {
+            throw HartonomousException.invalid("Query parameter 'name' is required (the file's name).");
+        }
+        if (name.length() > 255) {
+            throw HartonomousException.invalid("The name is longer than 255 characters.");
+        }
+        if (CONTROL.matcher(name).find()) {
+            throw HartonomousException.invalid("The name contains control characters.");
+        }
+        if (name.startsWith("/") || name.contains("\\") || name.equals("..") || name.startsWith("../")
+                || name.endsWith("/..") || name.contains("/../")) {
+            throw HartonomousException.invalid("The name must not be an absolute path or contain '..' segments.");
+        }
+        return name;
+    }
+
+    private static String cleanContentType(String contentType) {
+        if (contentType == null || contentType.isBlank() || contentType.length() > 255 || CONTROL.matcher(contentType).find()) {
+            return null;
+        }
+        return contentType.trim();
+    }
+
+    static void require(boolean condition, ErrorCode code, String detail) {
+        if (!condition) {
+            throw new HartonomousException(code, detail);
+        }
+    }
+}

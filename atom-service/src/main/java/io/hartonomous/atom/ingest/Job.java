@@ -1,0 +1,13 @@
+package io.hartonomous.atom.ingest;
+
+import io.hartonomous.common.hash.ContentHash;
+
+import java.time.LocalDateTime;
+import java.util.UUID;
+
+/** An ingestion job as stored. */
+public record Job(UUID id, int tenant, String fileName, String contentType, JobStatus status, int chunkSize,
+                  long offset, long atomsCreated, long atomsReused, ContentHash rootHash, long totalBytes,
+                  String modality, String spoolPath, String error, LocalDateTime createdAt,
+                  LocalDateTime startedAt, LocalDateTime completedAt, byte[] pendingHashes) {
+}

@@ -1,0 +1,166 @@
+package io.hartonomous.atom.ingest;
+
+import io.hartonomous.atom.store.Tx;
+import io.hartonomous.atom.store.HashSet32;
+import io.hartonomous.common.db.Database;
+import io.hartonomous.common.db.SqlDialect;
+import io.hartonomous.common.hash.ContentHash;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.SqlConnection;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+
+/**
+ * {@code dbo.IngestionJob}. Every read is scoped by tenant except the worker's scan for runnable
+ * jobs, which only returns ids to claim. Claims are leases: a job is processed by the instance
+ * whose lease is current, and taken over when the lease expires.
+ */
+@ApplicationScoped
+public class JobRepository {
+
+    private static final String COLUMNS = """
+            JobId, TenantId, FileName, ContentType, JobStatus, AtomChunkSize, CurrentAtomOffset, AtomsCreated,
+            AtomsReused, RootHash, TotalBytes, Modality, SpoolPath, ErrorMessage, CreatedAt, StartedAt,
+            CompletedAt, PendingHashes""";
+
+    private final Database db;
+    private final String insert;
+    private final String find;
+    private final String findAny;
+    private final String runnable;
+    private final String claim;
+    private final String progress;
+    private final String complete;
+    private final String fail;
+    private final String pendingOfOthers;
+
+    public JobRepository(Database db) {
+        this.db = db;
+        SqlDialect d = db.dialect();
+        this.insert = d.render("""
+                INSERT INTO dbo.IngestionJob (JobId, TenantId, FileName, ContentType, JobStatus, AtomChunkSize,
+                    RootHash, TotalBytes, SpoolPath, CreatedAt, UpdatedAt)
+                VALUES (?, ?, ?, ?, 'Pending', ?, ?, ?, ?, ?, ?)""");
+        this.find = d.render("SELECT " + COLUMNS + " FROM dbo.IngestionJob WHERE TenantId = ? AND JobId = ?");
+        this.findAny = d.render("SELECT " + COLUMNS + " FROM dbo.IngestionJob WHERE JobId = ?");
+        this.runnable = d.render("""
+                SELECT JobId FROM dbo.IngestionJob
+                WHERE JobStatus IN ('Pending', 'Processing') AND (LeaseExpiresAt IS NULL OR LeaseExpiresAt < ?)
+                ORDER BY CreatedAt OFFSET 0 ROWS FETCH NEXT ? ROWS ONLY""");
+        this.claim = d.render("""
+                UPDATE dbo.IngestionJob
+                SET JobStatus = 'Processing', LeaseOwner = ?, LeaseExpiresAt = ?, StartedAt = COALESCE(StartedAt, ?),
+                    UpdatedAt = ?
+                WHERE JobId = ? AND JobStatus IN ('Pending', 'Processing')
+                  AND (LeaseOwner IS NULL OR LeaseExpiresAt < ? OR LeaseOwner = ?)""");
+        this.progress = d.render("""
+                UPDATE dbo.IngestionJob
+                SET CurrentAtomOffset = ?, TotalAtomsProcessed = ?, AtomsCreated = AtomsCreated + ?,
+                    AtomsReused = AtomsReused + ?, PendingHashes = ?, Modality = ?, UpdatedAt = ?, LeaseExpiresAt = ?
+                WHERE JobId = ? AND LeaseOwner = ? AND JobStatus = 'Processing'""");
+        this.complete = d.render("""
+                UPDATE dbo.IngestionJob
+                SET JobStatus = 'Completed', CompletedAt = ?, UpdatedAt = ?, PendingHashes = NULL, LeaseOwner = NULL,
+                    LeaseExpiresAt = NULL
+                WHERE JobId = ? AND JobStatus = 'Processing'""");
+        this.fail = d.render("""
+                UPDATE dbo.IngestionJob
+                SET JobStatus = ?, ErrorMessage = ?, CompletedAt = ?, UpdatedAt = ?, PendingHashes = NULL,
+                    LeaseOwner = NULL, LeaseExpiresAt = NULL
+                WHERE JobId = ? AND JobStatus IN ('Pending', 'Processing')""");
+        this.pendingOfOthers = d.render("""
+                SELECT PendingHashes FROM dbo.IngestionJob
+                WHERE TenantId = ? AND JobId <> ? AND JobStatus IN ('Pending', 'Processing') AND PendingHashes IS NOT NULL""");
+    }
+
+    public static LocalDateTime now() {
+        return LocalDateTime.now(ZoneOffset.UTC);
+    }
+
+    public void create(UUID id, int tenant, String fileName, String contentType, int chunkSize, ContentHash root,
+                       long totalBytes, String spoolPath) {
+        LocalDateTime now = now();
+        Tx.execute(db, insert, Arrays.asList(id, tenant, fileName, contentType, chunkSize, root.bytes(),
+                totalBytes, spoolPath, now, now), "create an ingestion job");
+    }
+
+    public Optional<Job> find(int tenant, UUID id) {
+        var rows = Tx.execute(db, find, List.of(tenant, id), "read an ingestion job");
+        return rows.size() == 0 ? Optional.empty() : Optional.of(map(rows.iterator().next()));
+    }
+
+    Optional<Job> findForWorker(UUID id) {
+        var rows = Tx.execute(db, findAny, List.of(id), "read an ingestion job");
+        return rows.size() == 0 ? Optional.empty() : Optional.of(map(rows.iterator().next()));
+    }
+
+    /** Ids of jobs without a current lease, oldest first. */
+    List<UUID> runnable(int limit) {
+        List<UUID> ids = new ArrayList<>();
+        for (Row r : Tx.execute(db, runnable, List.of(now(), limit), "scan ingestion jobs")) {
+            ids.add(r.getUUID(0));
+        }
+        return ids;
+    }
+
+    /** Takes (or renews) the lease; false when another live instance holds it or the job ended. */
+    boolean claim(UUID id, String owner, LocalDateTime leaseUntil) {
+        LocalDateTime now = now();
+        return Tx.execute(db, claim, List.of(owner, leaseUntil, now, now, id, now, owner), "claim an ingestion job")
+                .rowCount() == 1;
+    }
+
+    /** Records a committed chunk, inside its transaction; false when the lease was lost. */
+    boolean progress(SqlConnection conn, UUID id, String owner, long offset, long created, long reused,
+                     Set<ContentHash> pending, String modality, LocalDateTime leaseUntil) {
+        byte[] packed = pending.isEmpty() ? null : HashSet32.pack(pending);
+        return Tx.execute(conn, progress, Arrays.asList(offset, offset, created, reused, packed, modality, now(),
+                leaseUntil, id, owner)).rowCount() == 1;
+    }
+
+    void complete(SqlConnection conn, UUID id) {
+        LocalDateTime now = now();
+        Tx.execute(conn, complete, List.of(now, now, id));
+    }
+
+    void fail(UUID id, JobStatus status, String message) {
+        LocalDateTime now = now();
+        Tx.execute(db, fail, List.of(status.name(), message, now, now, id), "record a failed job");
+    }
+
+    void fail(SqlConnection conn, UUID id, JobStatus status, String message) {
+        LocalDateTime now = now();
+        Tx.execute(conn, fail, List.of(status.name(), message, now, now, id));
+    }
+
+    /** Union of the pending sets of the tenant's other unfinished jobs. */
+    public Set<ContentHash> pendingOfOthers(SqlConnection conn, int tenant, UUID except) {
+        Set<ContentHash> all = new HashSet<>();
+        for (Row r : Tx.execute(conn, pendingOfOthers, List.of(tenant, except))) {
+            all.addAll(HashSet32.unpack(bytes(r.getValue(0))));
+        }
+        return all;
+    }
+
+    private static Job map(Row r) {
+        byte[] root = r.getValue(9) == null ? null : bytes(r.getValue(9));
+        return new Job(r.getUUID(0), r.getInteger(1), r.getString(2), r.getString(3), JobStatus.valueOf(r.getString(4)),
+                r.getInteger(5), r.getLong(6), r.getLong(7), r.getLong(8), root == null ? null : ContentHash.of(root),
+                r.getLong(10) == null ? 0 : r.getLong(10), r.getString(11), r.getString(12), r.getString(13),
+                r.getLocalDateTime(14), r.getLocalDateTime(15), r.getLocalDateTime(16),
+                r.getValue(17) == null ? null : bytes(r.getValue(17)));
+    }
+
+    static byte[] bytes(Object v) {
+        return io.hartonomous.atom.store.Rows.bytes(v);
+    }
+}

@@ -1,0 +1,253 @@
+package io.hartonomous.atom.ingest;
+
+import io.hartonomous.atom.atomize.AtomNode;
+import io.hartonomous.atom.atomize.Atomizer;
+import io.hartonomous.atom.atomize.Atomizers;
+import io.hartonomous.atom.atomize.MalformedInputException;
+import io.hartonomous.atom.atomize.Sniff;
+import io.hartonomous.atom.atomize.TreeWriter;
+import io.hartonomous.atom.store.AtomRepository;
+import io.hartonomous.atom.store.Tx;
+import io.hartonomous.atom.store.HashSet32;
+import io.hartonomous.common.error.ErrorCode;
+import io.hartonomous.common.error.HartonomousException;
+import io.hartonomous.common.hash.ContentHash;
+import io.micrometer.core.instrument.MeterRegistry;
+import jakarta.enterprise.context.ApplicationScoped;
+import org.jboss.logging.Logger;
+
+import java.io.BufferedInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.time.LocalDateTime;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+
+/**
+ * Runs one job to its end from wherever it stopped: re-reads the spooled input, re-runs the
+ * (deterministic) atomizer, skips the nodes earlier chunks committed, and commits the rest in
+ * chunks — atoms, edges, count changes, the job's progress and pending set in one transaction
+ * each. The root's hash must equal the upload's SHA-256 (the tree rebuilds the input) before the
+ * last chunk commits the root pin. Runs on worker threads only.
+ */
+@ApplicationScoped
+public class JobRunner {
+
+    private static final Logger LOG = Logger.getLogger(JobRunner.class);
+    static final String OWNER = "atom-" + UUID.randomUUID();
+
+    private final JobRepository jobs;
+    private final AtomRepository atoms;
+    private final Atomizers atomizers;
+    private final Spool spool;
+    private final IngestConfig config;
+    private final MeterRegistry metrics;
+
+    public JobRunner(JobRepository jobs, AtomRepository atoms, Atomizers atomizers, Spool spool, IngestConfig config,
+                     MeterRegistry metrics) {
+        this.jobs = jobs;
+        this.atoms = atoms;
+        this.atomizers = atomizers;
+        this.spool = spool;
+        this.config = config;
+        this.metrics = metrics;
+    }
+
+    /** Claims and runs the job; returns its final state, or empty when another instance holds it. */
+    public java.util.Optional<Job> run(UUID id) {
+        if (!jobs.claim(id, OWNER, leaseUntil())) {
+            return java.util.Optional.empty();
+        }
+        Job job = jobs.findForWorker(id).orElseThrow();
+        try {
+            execute(job);
+        } catch (MalformedInputException e) {
+            failAndRelease(job, JobStatus.Failed, e.getMessage());
+        } catch (HartonomousException e) {
+            if (e.code().category() == io.hartonomous.common.error.ErrorCategory.QUOTA) {
+                failAndRelease(job, JobStatus.QuotaExceeded, e.getMessage());
+            } else if (e.code().category() == io.hartonomous.common.error.ErrorCategory.UNAVAILABLE) {
+                LOG.warnf("job %s paused: %s (it resumes when its lease expires)", id, e.getMessage());
+                return jobs.findForWorker(id);
+            } else {
+                LOG.errorf(e, "job %s failed", id);
+                failAndRelease(job, JobStatus.Failed, e.getMessage());
+            }
+        } catch (IOException | RuntimeException e) {
+            LOG.errorf(e, "job %s failed", id);
+            failAndRelease(job, JobStatus.Failed, "Atomization failed: " + e.getMessage());
+        }
+        Job done = jobs.findForWorker(id).orElseThrow();
+        if (done.status().finished()) {
+            spool.delete(done.spoolPath());
+            metrics.counter("hartonomous_atom_jobs_total", "outcome", done.status().name().toLowerCase()).increment();
+        }
+        return java.util.Optional.of(done);
+    }
+
+    private void execute(Job job) throws IOException {
+        if (!spool.exists(job.spoolPath())) {
+            throw new MalformedInputException("The job's upload is no longer available (spool lost); ingest the file again.");
+        }
+        byte[] head = new byte[4096];
+        int headLength;
+        try (InputStream in = spool.open(job.spoolPath())) {
+            headLength = in.readNBytes(head, 0, head.length);
+        }
+        Sniff sniff = new Sniff(job.fileName(), java.util.Arrays.copyOf(head, headLength), job.totalBytes());
+        Atomizer atomizer = atomizers.choose(sniff);
+
+        if (job.offset() == 0 && pinIfKnown(job)) {
+            return;
+        }
+        ChunkSink sink = new ChunkSink(job, atomizer.modality());
+        TreeWriter.Ref root;
+        try (InputStream in = new BufferedInputStream(spool.open(job.spoolPath()), 256 * 1024)) {
+            TreeWriter tree = new TreeWriter(sink);
+            atomizer.atomize(in, sniff, tree);
+            root = tree.finish();
+        }
+        if (root == null || !root.hash().equals(job.rootHash()) || root.length() != job.totalBytes()) {
+            throw new IllegalStateException("atomization does not rebuild the input (root " + root + ", expected "
+                    + job.rootHash() + "): nothing of the last chunk was committed");
+        }
+        sink.flush(root.hash());
+        metrics.counter("hartonomous_atom_ingested_bytes_total", "modality", atomizer.modality()).increment(job.totalBytes());
+    }
+
+    /** Known content: pin it again, write nothing else. */
+    private boolean pinIfKnown(Job job) {
+        return Tx.inTransaction(atoms.database(), "pin known content", conn -> {
+            atoms.lockTenant(conn, job.tenant());
+            Map<ContentHash, Long> known = atoms.existing(conn, job.tenant(), List.of(job.rootHash()));
+            if (known.isEmpty()) {
+                return false;
+            }
+            Set<ContentHash> others = jobs.pendingOfOthers(conn, job.tenant(), job.id());
+            atoms.pin(conn, job.tenant(), job.rootHash(), job.id(), job.fileName(), others);
+            if (!jobs.progress(conn, job.id(), OWNER, 0, 0, 1, Set.of(), null, leaseUntil())) {
+                throw new IllegalStateException("lost the lease on job " + job.id());
+            }
+            jobs.complete(conn, job.id());
+            return true;
+        });
+    }
+
+    /** Collects emitted nodes, skipping the ones committed before, and commits full chunks. */
+    private final class ChunkSink implements io.hartonomous.atom.atomize.AtomSink {
+        private final Job job;
+        private final String modality;
+        private final Set<ContentHash> pending;
+        private final List<AtomNode> batch = new ArrayList<>();
+        private long emitted;
+        private long committed;
+
+        ChunkSink(Job job, String modality) {
+            this.job = job;
+            this.modality = modality;
+            this.pending = new LinkedHashSet<>(HashSet32.unpack(job.pendingHashes()));
+            this.committed = job.offset();
+        }
+
+        @Override
+        public void accept(AtomNode node) {
+            emitted++;
+            if (emitted <= job.offset()) {
+                return; // committed by an earlier run of this job
+            }
+            batch.add(node);
+            if (batch.size() >= job.chunkSize()) {
+                commit(null);
+            }
+        }
+
+        void flush(ContentHash root) {
+            commit(root);
+        }
+
+        private void commit(ContentHash root) {
+            List<AtomNode> nodes = List.copyOf(batch);
+            Set<ContentHash> pendingAfter = Tx.inTransaction(atoms.database(), "commit an ingestion chunk", conn -> {
+                atoms.lockTenant(conn, job.tenant());
+                Set<ContentHash> others = jobs.pendingOfOthers(conn, job.tenant(), job.id());
+                Map<ContentHash, AtomNode> distinct = new LinkedHashMap<>();
+                for (AtomNode n : nodes) {
+                    distinct.putIfAbsent(n.hash(), n);
+                }
+                Map<ContentHash, Long> existing = atoms.existing(conn, job.tenant(), distinct.keySet());
+                List<AtomNode> fresh = new ArrayList<>();
+                List<AtomNode.Composite> freshComposites = new ArrayList<>();
+                for (AtomNode n : distinct.values()) {
+                    if (!existing.containsKey(n.hash())) {
+                        fresh.add(n);
+                        if (n instanceof AtomNode.Composite c) {
+                            freshComposites.add(c);
+                        }
+                    }
+                }
+                atoms.insertAtoms(conn, job.tenant(), fresh, job.rootHash(), job.contentType());
+                atoms.insertEdges(conn, job.tenant(), freshComposites);
+
+                Set<ContentHash> noPropagation = new HashSet<>(pending);
+                noPropagation.addAll(others);
+                fresh.forEach(n -> noPropagation.add(n.hash()));
+                Set<ContentHash> pendingNext = new LinkedHashSet<>(pending);
+                Map<ContentHash, Long> deltas = new HashMap<>();
+                for (AtomNode n : fresh) {
+                    if (n instanceof AtomNode.Composite c) {
+                        for (AtomNode.Edge e : c.children()) {
+                            deltas.merge(e.child(), 1L, Long::sum);
+                            pendingNext.remove(e.child());
+                        }
+                    }
+                    pendingNext.add(n.hash());
+                }
+                atoms.adjust(conn, job.tenant(), deltas, noPropagation);
+                if (root != null) {
+                    atoms.pin(conn, job.tenant(), root, job.id(), job.fileName(), noPropagation);
+                    pendingNext.remove(root);
+                }
+                long offset = committed + nodes.size();
+                if (!jobs.progress(conn, job.id(), OWNER, offset, fresh.size(), distinct.size() - fresh.size(),
+                        root != null ? Set.of() : pendingNext, modality, leaseUntil())) {
+                    throw new HartonomousException(ErrorCode.CONFLICT, "Another worker took over job " + job.id() + ".");
+                }
+                if (root != null) {
+                    jobs.complete(conn, job.id());
+                }
+                return pendingNext;
+            });
+            pending.clear();
+            pending.addAll(pendingAfter);
+            committed += nodes.size();
+            batch.clear();
+        }
+    }
+
+    /**
+     * A job that will not finish: its pending atoms become dead (their edges stop counting), so the
+     * next garbage collection removes what it wrote; the tenant's live atoms are untouched.
+     */
+    private void failAndRelease(Job job, JobStatus status, String message) {
+        Tx.inTransaction(atoms.database(), "release a failed job", conn -> {
+            atoms.lockTenant(conn, job.tenant());
+            Job current = jobs.findForWorker(job.id()).orElseThrow();
+            Set<ContentHash> pending = HashSet32.unpack(current.pendingHashes());
+            Set<ContentHash> others = jobs.pendingOfOthers(conn, job.tenant(), job.id());
+            atoms.release(conn, job.tenant(), pending, others);
+            jobs.fail(conn, job.id(), status, message);
+            return null;
+        });
+    }
+
+    private LocalDateTime leaseUntil() {
+        return JobRepository.now().plus(config.lease());
+    }
+}

@@ -1,0 +1,98 @@
+package io.hartonomous.atom.manage;
+
+import io.hartonomous.atom.store.Tx;
+import io.hartonomous.common.db.Database;
+import io.hartonomous.common.db.SqlDialect;
+import io.hartonomous.common.db.SqlType;
+import io.hartonomous.common.hash.ContentHash;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.SqlConnection;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/** Statistics and garbage collection, tenant by tenant. */
+@ApplicationScoped
+public class ManageRepository {
+
+    private final Database db;
+    private final String statsByModality;
+    private final String compositions;
+    private final String ingested;
+    private final String deadBatch;
+    private final String deleteRelations;
+    private final String deleteAtoms;
+
+    public ManageRepository(Database db) {
+        this.db = db;
+        SqlDialect d = db.dialect();
+        // bytes stored: a leaf's value, a composite's 64-byte preview (its content lives in its leaves)
+        this.statsByModality = d.render("""
+                SELECT Modality, COUNT(*), SUM(CASE WHEN ReferenceCount = 0 THEN 1 ELSE 0 END),
+                       SUM(CASE WHEN ContentLength <= 64 THEN ContentLength ELSE 64 END)
+                FROM dbo.Atom WHERE TenantId = ? GROUP BY Modality""");
+        this.compositions = d.render("SELECT COUNT(*) FROM dbo.AtomComposition WHERE TenantId = ?");
+        this.ingested = d.render("""
+                SELECT COUNT(*), COALESCE(SUM(TotalBytes), 0) FROM dbo.IngestionJob
+                WHERE TenantId = ? AND JobStatus = 'Completed'""");
+        // parents before children (a parent is always longer), so the FK from an edge never
+        // points at an atom deleted in an earlier batch
+        this.deadBatch = d.render("""
+                SELECT AtomId, ContentHash FROM dbo.Atom WHERE TenantId = ? AND ReferenceCount = 0
+                ORDER BY ContentLength DESC, AtomId OFFSET 0 ROWS FETCH NEXT ? ROWS ONLY""");
+        this.deleteRelations = d.render("DELETE FROM dbo.AtomRelation WHERE TenantId = ? AND ")
+                + d.inList("TargetAtomId", SqlType.BIGINT, 2);
+        this.deleteAtoms = d.render("DELETE FROM dbo.Atom WHERE TenantId = ? AND ReferenceCount = 0 AND ")
+                + d.inList("AtomId", SqlType.BIGINT, 2);
+    }
+
+    public record ModalityStats(long atoms, long deadAtoms, long bytesStored) {
+    }
+
+    public record Stats(long atoms, long compositions, long bytesIngested, long bytesStored, long deadAtoms,
+                        long ingestions, double dedupRatio, Map<String, ModalityStats> byModality) {
+    }
+
+    public Stats stats(int tenant) {
+        Map<String, ModalityStats> byModality = new LinkedHashMap<>();
+        long atoms = 0;
+        long dead = 0;
+        long stored = 0;
+        for (Row r : Tx.execute(db, statsByModality, List.of(tenant), "compute statistics")) {
+            ModalityStats m = new ModalityStats(r.getLong(1), r.getLong(2), r.getLong(3));
+            byModality.put(r.getString(0), m);
+            atoms += m.atoms();
+            dead += m.deadAtoms();
+            stored += m.bytesStored();
+        }
+        long edges = Tx.execute(db, compositions, List.of(tenant), "compute statistics").iterator().next().getLong(0);
+        Row in = Tx.execute(db, ingested, List.of(tenant), "compute statistics").iterator().next();
+        long ingestions = in.getLong(0);
+        long bytesIngested = in.getLong(1);
+        double ratio = stored == 0 ? 0 : (double) bytesIngested / stored;
+        return new Stats(atoms, edges, bytesIngested, stored, dead, ingestions, ratio, byModality);
+    }
+
+    /**
+     * Deletes up to {@code batch} dead atoms of the tenant (never one in {@code pending}), with the
+     * relations pointing at them; their own edges go with them (cascade). Returns how many went.
+     */
+    public int collectBatch(SqlConnection conn, int tenant, int batch, Set<ContentHash> pending) {
+        List<Object> ids = new ArrayList<>();
+        for (Row r : Tx.execute(conn, deadBatch, List.of(tenant, batch))) {
+            if (!pending.contains(ContentHash.of(io.hartonomous.atom.store.Rows.bytes(r.getValue(1))))) {
+                ids.add(r.getLong(0));
+            }
+        }
+        if (ids.isEmpty()) {
+            return 0;
+        }
+        Object list = db.dialect().bindList(SqlType.BIGINT, ids);
+        Tx.execute(conn, deleteRelations, List.of(tenant, list));
+        return Tx.execute(conn, deleteAtoms, List.of(tenant, list)).rowCount();
+    }
+}

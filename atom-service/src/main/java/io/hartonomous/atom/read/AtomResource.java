@@ -1,0 +1,165 @@
+package io.hartonomous.atom.read;
+
+import io.hartonomous.atom.store.AtomRecord;
+import io.hartonomous.atom.store.AtomRepository;
+import io.hartonomous.atom.store.ChildRecord;
+import io.hartonomous.common.error.ErrorCode;
+import io.hartonomous.common.error.HartonomousException;
+import io.hartonomous.common.hash.ContentHash;
+import io.hartonomous.common.tenancy.CurrentCaller;
+import io.hartonomous.common.tenancy.Roles;
+import io.smallrye.common.annotation.Blocking;
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.ws.rs.DefaultValue;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.StreamingOutput;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+import java.time.LocalDateTime;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/** Atoms by hash: metadata, content, components. */
+@Path("/api/v1/atoms/{hash}")
+@Tag(name = "atoms")
+@SecurityRequirement(name = "jwt")
+@RolesAllowed({Roles.INGEST, Roles.SEARCH, Roles.ADMIN, Roles.SERVICE})
+public class AtomResource {
+
+    private static final Pattern RANGE = Pattern.compile("^bytes=(\\d*)-(\\d*)$");
+
+    private final AtomRepository atoms;
+    private final ContentReader reader;
+    private final CurrentCaller caller;
+
+    public AtomResource(AtomRepository atoms, ContentReader reader, CurrentCaller caller) {
+        this.atoms = atoms;
+        this.reader = reader;
+        this.caller = caller;
+    }
+
+    public record AtomView(String hash, String modality, String subtype, String contentType, long size,
+                           boolean composite, long referenceCount, LocalDateTime created, Long conceptId, String preview) {
+    }
+
+    public record ComponentView(long sequence, String hash, String modality, String subtype, long size,
+                                Double x, Double y, Double z, Long m) {
+    }
+
+    public record ComponentPage(String hash, long offset, int limit, List<ComponentView> components) {
+    }
+
+    @GET
+    @Produces(MediaType.APPLICATION_JSON)
+    @Blocking
+    @Operation(summary = "An atom's metadata")
+    @APIResponse(responseCode = "200", description = "The atom")
+    @APIResponse(responseCode = "404", description = "The tenant has no such atom")
+    public AtomView metadata(@PathParam("hash") String hash) {
+        AtomRecord a = load(hash);
+        return new AtomView(a.hash().hex(), a.modality(), a.subtype(), a.contentType(), a.length(), a.composite(),
+                a.referenceCount(), a.createdAt(), a.conceptId(), java.util.HexFormat.of().formatHex(a.value()));
+    }
+
+    @GET
+    @Path("/content")
+    @Produces(MediaType.WILDCARD)
+    @Blocking
+    @Operation(summary = "The exact bytes the atom stands for",
+            description = "Streamed; supports a single HTTP byte range (206).")
+    @APIResponse(responseCode = "200", description = "The content")
+    @APIResponse(responseCode = "206", description = "The requested range")
+    @APIResponse(responseCode = "404", description = "The tenant has no such atom")
+    @APIResponse(responseCode = "416", description = "Unsatisfiable range")
+    public Response content(@PathParam("hash") String hash, @HeaderParam("Range") String range) {
+        AtomRecord a = load(hash);
+        int tenant = caller.get().tenantId();
+        long length = a.length();
+        long from = 0;
+        long to = length - 1;
+        boolean partial = false;
+        if (range != null && !range.isBlank()) {
+            Matcher m = RANGE.matcher(range.trim());
+            if (!m.matches() || (m.group(1).isEmpty() && m.group(2).isEmpty())) {
+                throw new HartonomousException(ErrorCode.RANGE_NOT_SATISFIABLE,
+                        "Only one range of the form bytes=a-b, bytes=a- or bytes=-n is supported.",
+                        Map.of("size", length), null);
+            }
+            try {
+                if (m.group(1).isEmpty()) {
+                    from = Math.max(0, length - Long.parseLong(m.group(2)));
+                } else {
+                    from = Long.parseLong(m.group(1));
+                    to = m.group(2).isEmpty() ? length - 1 : Math.min(length - 1, Long.parseLong(m.group(2)));
+                }
+            } catch (NumberFormatException e) {
+                throw new HartonomousException(ErrorCode.RANGE_NOT_SATISFIABLE, "The range is out of bounds.",
+                        Map.of("size", length), null);
+            }
+            if (from >= length || from > to) {
+                throw new HartonomousException(ErrorCode.RANGE_NOT_SATISFIABLE,
+                        "The range starts beyond the content's " + length + " bytes.", Map.of("size", length), null);
+            }
+            partial = true;
+        }
+        long start = from;
+        long end = to;
+        StreamingOutput body = out -> reader.write(tenant, a, start, end, out);
+        Response.ResponseBuilder response = Response.status(partial ? 206 : 200).entity(body)
+                .type(a.contentType() == null ? MediaType.APPLICATION_OCTET_STREAM : a.contentType())
+                .header("Accept-Ranges", "bytes")
+                .header("Content-Length", end - start + 1)
+                .header("ETag", "\"" + a.hash().hex() + "\"");
+        if (partial) {
+            response.header("Content-Range", "bytes " + start + "-" + end + "/" + length);
+        }
+        return response.build();
+    }
+
+    @GET
+    @Path("/components")
+    @Produces(MediaType.APPLICATION_JSON)
+    @Blocking
+    @Operation(summary = "An atom's components in sequence order, paged")
+    @APIResponse(responseCode = "200", description = "A page of components (empty for a leaf)")
+    @APIResponse(responseCode = "404", description = "The tenant has no such atom")
+    public ComponentPage components(@PathParam("hash") String hash,
+                                    @QueryParam("offset") @DefaultValue("0") long offset,
+                                    @QueryParam("limit") @DefaultValue("100") int limit) {
+        if (offset < 0 || limit < 1 || limit > 1000) {
+            throw HartonomousException.invalid("offset must be >= 0 and limit 1..1000.");
+        }
+        AtomRecord a = load(hash);
+        List<ComponentView> page = atoms.componentPage(caller.get().tenantId(), a.hash(), offset, limit).stream()
+                .map(AtomResource::view).toList();
+        return new ComponentPage(a.hash().hex(), offset, limit, page);
+    }
+
+    private static ComponentView view(ChildRecord c) {
+        return new ComponentView(c.sequence(), c.child().hex(), c.modality(), c.subtype(), c.length(), c.x(), c.y(), c.z(),
+                c.m());
+    }
+
+    private AtomRecord load(String hash) {
+        ContentHash h;
+        try {
+            h = ContentHash.parse(hash);
+        } catch (IllegalArgumentException e) {
+            throw HartonomousException.invalid("Not a SHA-256 hex digest: " + e.getMessage());
+        }
+        return atoms.find(caller.get().tenantId(), h)
+                .orElseThrow(() -> HartonomousException.notFound("No atom " + h.hex() + "."));
+    }
+}

@@ -1,0 +1,292 @@
+package io.hartonomous.atom.store;
+
+import io.hartonomous.atom.atomize.AtomNode;
+import io.hartonomous.common.db.BulkInsert;
+import io.hartonomous.common.db.Column;
+import io.hartonomous.common.db.Database;
+import io.hartonomous.common.db.SqlDialect;
+import io.hartonomous.common.db.SqlType;
+import io.hartonomous.common.hash.ContentHash;
+import io.vertx.mutiny.core.buffer.Buffer;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.SqlConnection;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.UUID;
+
+/**
+ * Atoms, composition edges, reference counts and root pins. Writes happen inside a caller's
+ * transaction that first took the tenant's atom lock ({@link #lockTenant}), so the "does it
+ * exist" answers and the count transitions within it cannot race another writer of the tenant.
+ *
+ * <p>Reference counts: an atom's count is the number of composition edges from parents that are
+ * live or still being ingested, plus its root pins. When a count drops to 0 the atom is dead and
+ * its own edges stop counting (children are decremented, recursively); when a dead atom is
+ * referenced again its edges count again (children incremented, recursively). Atoms created by
+ * a job and not yet given their parent ("pending") are not dead: their edges already count.
+ */
+@ApplicationScoped
+public class AtomRepository {
+
+    /** Namespace of the per-tenant atom lock (any constant unique among the suite's locks). */
+    static final int LOCK_NAMESPACE = 0x41544f4d;
+    private static final Column HASH = Column.of("ContentHash", SqlType.HASH);
+
+    private final Database db;
+    private final String lockExclusive;
+    private final String existing;
+    private final BulkInsert insertAtoms;
+    private final BulkInsert insertEdges;
+    private final BulkInsert addReferences;
+    private final String childrenOf;
+    private final String selectAtom;
+    private final String selectChildren;
+    private final String componentPage;
+    private final String insertPin;
+    private final String countPins;
+    private final String deletePins;
+
+    public AtomRepository(Database db) {
+        this.db = db;
+        SqlDialect d = db.dialect();
+        this.lockExclusive = d.transactionLock(LOCK_NAMESPACE, true);
+        this.existing = d.render("SELECT ContentHash, ReferenceCount FROM dbo.Atom WHERE TenantId = ? AND ")
+                + d.inList("ContentHash", SqlType.HASH, 2);
+        this.insertAtoms = d.bulkInsert("dbo.Atom", List.of(
+                Column.of("TenantId", SqlType.INT), HASH, Column.of("AtomicValue", SqlType.VARBINARY_64),
+                Column.of("ContentLength", SqlType.BIGINT), Column.of("Modality", SqlType.VARCHAR),
+                Column.of("Subtype", SqlType.VARCHAR), Column.of("ContentType", SqlType.VARCHAR)),
+                List.of("TenantId", "ContentHash"));
+        this.insertEdges = d.bulkInsert("dbo.AtomComposition", List.of(
+                Column.of("TenantId", SqlType.INT), Column.of("ParentAtomHash", SqlType.HASH),
+                Column.of("ComponentAtomHash", SqlType.HASH), Column.of("SequenceIndex", SqlType.BIGINT),
+                Column.of("PositionX", SqlType.DOUBLE), Column.of("PositionY", SqlType.DOUBLE),
+                Column.of("PositionZ", SqlType.DOUBLE), Column.of("PositionM", SqlType.BIGINT)), List.of());
+        this.addReferences = d.bulkAdd("dbo.Atom", "TenantId", HASH, "ReferenceCount");
+        this.childrenOf = d.render("SELECT ParentAtomHash, ComponentAtomHash FROM dbo.AtomComposition WHERE TenantId = ? AND ")
+                + d.inList("ParentAtomHash", SqlType.HASH, 2);
+        this.selectAtom = d.render("""
+                SELECT AtomId, ContentHash, AtomicValue, ContentLength, Modality, Subtype, ContentType,
+                       ReferenceCount, ConceptId, CreatedAt
+                FROM dbo.Atom WHERE TenantId = ? AND ContentHash = ?""");
+        this.selectChildren = d.render("""
+                SELECT c.ParentAtomHash, c.SequenceIndex, c.ComponentAtomHash, a.ContentLength, a.AtomicValue,
+                       a.Modality, a.Subtype, c.PositionX, c.PositionY, c.PositionZ, c.PositionM
+                FROM dbo.AtomComposition c
+                JOIN dbo.Atom a ON a.TenantId = c.TenantId AND a.ContentHash = c.ComponentAtomHash
+                WHERE c.TenantId = ? AND """) + " " + d.inList("c.ParentAtomHash", SqlType.HASH, 2)
+                + " ORDER BY c.ParentAtomHash, c.SequenceIndex";
+        this.componentPage = d.render("""
+                SELECT c.ParentAtomHash, c.SequenceIndex, c.ComponentAtomHash, a.ContentLength, a.AtomicValue,
+                       a.Modality, a.Subtype, c.PositionX, c.PositionY, c.PositionZ, c.PositionM
+                FROM dbo.AtomComposition c
+                JOIN dbo.Atom a ON a.TenantId = c.TenantId AND a.ContentHash = c.ComponentAtomHash
+                WHERE c.TenantId = ? AND c.ParentAtomHash = ?
+                ORDER BY c.SequenceIndex OFFSET ? ROWS FETCH NEXT ? ROWS ONLY""");
+        this.insertPin = d.render("INSERT INTO dbo.AtomRoot (TenantId, RootHash, JobId, SourceName) VALUES (?, ?, ?, ?)");
+        this.countPins = d.render("SELECT COUNT(*) FROM dbo.AtomRoot WHERE TenantId = ? AND RootHash = ?");
+        this.deletePins = d.render("DELETE FROM dbo.AtomRoot WHERE TenantId = ? AND RootHash = ?");
+    }
+
+    public Database database() {
+        return db;
+    }
+
+    /** Serializes atom writers of one tenant until the transaction ends. */
+    public void lockTenant(SqlConnection conn, int tenant) {
+        Tx.execute(conn, lockExclusive, List.of(tenant));
+    }
+
+    /** Reference counts of those of {@code hashes} the tenant has. */
+    public Map<ContentHash, Long> existing(SqlConnection conn, int tenant, Collection<ContentHash> hashes) {
+        Map<ContentHash, Long> found = new HashMap<>();
+        if (hashes.isEmpty()) {
+            return found;
+        }
+        List<Object> values = hashes.stream().map(h -> (Object) h.bytes()).toList();
+        for (Row row : Tx.execute(conn, existing, List.of(tenant, db.dialect().bindList(SqlType.HASH, values)))) {
+            found.put(hash(row, 0), row.getLong(1));
+        }
+        return found;
+    }
+
+    /** Inserts atoms (count 0) in one statement; the root node may carry a content type. */
+    public void insertAtoms(SqlConnection conn, int tenant, List<AtomNode> nodes, ContentHash root, String rootContentType) {
+        if (nodes.isEmpty()) {
+            return;
+        }
+        List<Object[]> rows = new ArrayList<>(nodes.size());
+        for (AtomNode n : nodes) {
+            rows.add(new Object[]{tenant, n.hash().bytes(), n.value(), n.length(), n.modality(), n.subtype(),
+                    n.hash().equals(root) ? rootContentType : null});
+        }
+        List<Object> params = insertAtoms.bind(rows);
+        Tx.execute(conn, insertAtoms.sql(), params);
+    }
+
+    /** Inserts the edges of composites in one statement. */
+    public void insertEdges(SqlConnection conn, int tenant, List<AtomNode.Composite> composites) {
+        List<Object[]> rows = new ArrayList<>();
+        for (AtomNode.Composite c : composites) {
+            byte[] parent = c.hash().bytes();
+            for (AtomNode.Edge e : c.children()) {
+                AtomNode.Position p = e.position();
+                rows.add(new Object[]{tenant, parent, e.child().bytes(), e.sequence(), p.x(), p.y(), p.z(), p.m()});
+            }
+        }
+        if (!rows.isEmpty()) {
+            Tx.execute(conn, insertEdges.sql(), insertEdges.bind(rows));
+        }
+    }
+
+    /**
+     * Applies count deltas and follows the transitions: an atom going 0 → positive that is not
+     * {@code pending} makes its children count again; an atom going positive → 0 that is not
+     * pending stops its children counting. Set-based: one update and at most one edge query per
+     * tree level.
+     */
+    public void adjust(SqlConnection conn, int tenant, Map<ContentHash, Long> deltas, Set<ContentHash> pending) {
+        Map<ContentHash, Long> current = new TreeMap<>(deltas); // sorted: a stable lock order
+        current.values().removeIf(v -> v == 0);
+        for (int level = 0; !current.isEmpty(); level++) {
+            if (level > 10_000) {
+                throw new IllegalStateException("reference adjustment does not terminate: cyclic composition?");
+            }
+            List<Object[]> rows = new ArrayList<>(current.size());
+            current.forEach((h, d) -> rows.add(new Object[]{h.bytes(), d}));
+            List<Object> params = new ArrayList<>();
+            params.add(tenant);
+            params.addAll(addReferences.bind(rows));
+            Map<ContentHash, Long> direction = new HashMap<>();
+            for (Row row : Tx.execute(conn, addReferences.sql(), params)) {
+                ContentHash h = hash(row, 0);
+                long before = row.getLong(1);
+                long after = row.getLong(2);
+                if (after < 0) {
+                    throw new IllegalStateException("reference count of " + h + " would go negative");
+                }
+                if (pending.contains(h)) {
+                    continue;
+                }
+                if (before == 0 && after > 0) {
+                    direction.put(h, 1L);
+                } else if (before > 0 && after == 0) {
+                    direction.put(h, -1L);
+                }
+            }
+            Map<ContentHash, Long> next = new TreeMap<>();
+            if (!direction.isEmpty()) {
+                List<Object> parents = direction.keySet().stream().map(h -> (Object) h.bytes()).toList();
+                for (Row row : Tx.execute(conn, childrenOf,
+                        List.of(tenant, db.dialect().bindList(SqlType.HASH, parents)))) {
+                    ContentHash parent = hash(row, 0);
+                    next.merge(hash(row, 1), direction.get(parent), Long::sum);
+                }
+            }
+            next.values().removeIf(v -> v == 0);
+            current = next;
+        }
+    }
+
+    /** Pins a root for a job (at most one pin per job) and counts it. */
+    public void pin(SqlConnection conn, int tenant, ContentHash root, UUID jobId, String sourceName, Set<ContentHash> pending) {
+        Tx.execute(conn, insertPin, java.util.Arrays.asList(tenant, root.bytes(), jobId, sourceName));
+        adjust(conn, tenant, Map.of(root, 1L), pending);
+    }
+
+    /**
+     * Removes all of the tenant's pins on {@code root} and drops the counts (recursively for
+     * atoms that die). Returns the number of pins removed; 0 when there were none.
+     */
+    public long unpin(SqlConnection conn, int tenant, ContentHash root, Set<ContentHash> pending) {
+        Row row = Tx.execute(conn, countPins, List.of(tenant, root.bytes())).iterator().next();
+        long pins = row.getLong(0);
+        if (pins == 0) {
+            return 0;
+        }
+        Tx.execute(conn, deletePins, List.of(tenant, root.bytes()));
+        adjust(conn, tenant, Map.of(root, -pins), pending);
+        return pins;
+    }
+
+    /**
+     * Declares dead the atoms of {@code pending} that nothing references (count 0): their edges stop
+     * counting, recursively. Used when a job ends without its root.
+     */
+    public void release(SqlConnection conn, int tenant, Set<ContentHash> pending, Set<ContentHash> keep) {
+        if (pending.isEmpty()) {
+            return;
+        }
+        List<Object> dying = new ArrayList<>();
+        existing(conn, tenant, pending).forEach((h, count) -> {
+            if (count == 0 && !keep.contains(h)) {
+                dying.add(h.bytes());
+            }
+        });
+        if (dying.isEmpty()) {
+            return;
+        }
+        Map<ContentHash, Long> deltas = new TreeMap<>();
+        for (Row row : Tx.execute(conn, childrenOf, List.of(tenant, db.dialect().bindList(SqlType.HASH, dying)))) {
+            deltas.merge(hash(row, 1), -1L, Long::sum);
+        }
+        adjust(conn, tenant, deltas, keep);
+    }
+
+    public Optional<AtomRecord> find(int tenant, ContentHash hash) {
+        var rows = Tx.execute(db, selectAtom, List.of(tenant, hash.bytes()), "read an atom");
+        if (rows.size() == 0) {
+            return Optional.empty();
+        }
+        Row r = rows.iterator().next();
+        return Optional.of(new AtomRecord(r.getLong(0), hash(r, 1), bytes(r, 2), r.getLong(3), r.getString(4),
+                r.getString(5), r.getString(6), r.getLong(7), r.getLong(8), r.getLocalDateTime(9)));
+    }
+
+    /** Edges of the given parents with their children's data, grouped by parent in sequence order. */
+    public Map<ContentHash, List<ChildRecord>> children(int tenant, Collection<ContentHash> parents) {
+        Map<ContentHash, List<ChildRecord>> out = new LinkedHashMap<>();
+        if (parents.isEmpty()) {
+            return out;
+        }
+        List<Object> values = new ArrayList<>(new HashSet<>(parents)).stream().map(h -> (Object) h.bytes()).toList();
+        for (Row r : Tx.execute(db, selectChildren, List.of(tenant, db.dialect().bindList(SqlType.HASH, values)),
+                "read compositions")) {
+            ChildRecord c = child(r);
+            out.computeIfAbsent(c.parent(), k -> new ArrayList<>()).add(c);
+        }
+        return out;
+    }
+
+    /** One page of an atom's components in sequence order. */
+    public List<ChildRecord> componentPage(int tenant, ContentHash parent, long offset, int limit) {
+        List<ChildRecord> out = new ArrayList<>();
+        for (Row r : Tx.execute(db, componentPage, List.of(tenant, parent.bytes(), offset, limit), "read components")) {
+            out.add(child(r));
+        }
+        return out;
+    }
+
+    private static ChildRecord child(Row r) {
+        return new ChildRecord(hash(r, 0), r.getLong(1), hash(r, 2), r.getLong(3), bytes(r, 4),
+                r.getString(5), r.getString(6), r.getDouble(7), r.getDouble(8), r.getDouble(9), r.getLong(10));
+    }
+
+    static ContentHash hash(Row row, int column) {
+        return ContentHash.of(bytes(row, column));
+    }
+
+    static byte[] bytes(Row row, int column) {
+        return Rows.bytes(row.getValue(column));
+    }
+}

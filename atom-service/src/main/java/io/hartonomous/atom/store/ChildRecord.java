@@ -1,0 +1,12 @@
+package io.hartonomous.atom.store;
+
+import io.hartonomous.common.hash.ContentHash;
+
+/** One composition edge with what reconstruction needs of its child. */
+public record ChildRecord(ContentHash parent, long sequence, ContentHash child, long length, byte[] value,
+                          String modality, String subtype, Double x, Double y, Double z, Long m) {
+
+    public boolean leaf() {
+        return length == value.length;
+    }
+}

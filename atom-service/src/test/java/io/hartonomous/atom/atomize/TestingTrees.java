@@ -1,0 +1,70 @@
+package io.hartonomous.atom.atomize;
+
+import io.hartonomous.common.hash.ContentHash;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Runs an atomizer in memory and rebuilds content from its nodes, checking the tree's invariants. */
+final class TestingTrees {
+
+    record Result(List<AtomNode> nodes, TreeWriter.Ref root, Map<ContentHash, AtomNode> byHash) {
+        byte[] rebuild() {
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            write(root.hash(), out);
+            return out.toByteArray();
+        }
+
+        private void write(ContentHash hash, ByteArrayOutputStream out) {
+            AtomNode n = byHash.get(hash);
+            assertThat(n).as("node " + hash + " emitted").isNotNull();
+            if (n instanceof AtomNode.Leaf l) {
+                out.writeBytes(l.value());
+            } else {
+                for (AtomNode.Edge e : ((AtomNode.Composite) n).children()) {
+                    write(e.child(), out);
+                }
+            }
+        }
+    }
+
+    static Result atomize(Atomizer atomizer, String name, byte[] input) throws IOException {
+        List<AtomNode> nodes = new ArrayList<>();
+        Map<ContentHash, AtomNode> byHash = new HashMap<>();
+        TreeWriter tree = new TreeWriter(node -> {
+            for (AtomNode.Edge e : node instanceof AtomNode.Composite c ? c.children() : List.<AtomNode.Edge>of()) {
+                assertThat(byHash).as("children before parents").containsKey(e.child());
+            }
+            nodes.add(node);
+            byHash.putIfAbsent(node.hash(), node);
+        });
+        Sniff sniff = new Sniff(name, java.util.Arrays.copyOf(input, Math.min(4096, input.length)), input.length);
+        atomizer.atomize(new ByteArrayInputStream(input), sniff, tree);
+        TreeWriter.Ref root = tree.finish();
+        Result result = new Result(nodes, root, byHash);
+        assertThat(root.hash()).isEqualTo(ContentHash.sha256(input));
+        assertThat(root.length()).isEqualTo(input.length);
+        assertThat(nodes.get(nodes.size() - 1).hash()).as("root emitted last").isEqualTo(root.hash());
+        for (AtomNode n : nodes) {
+            if (n instanceof AtomNode.Composite c) {
+                long sum = 0;
+                for (AtomNode.Edge e : c.children()) {
+                    sum += byHash.get(e.child()).length();
+                }
+                assertThat(sum).as("composite length = sum of children").isEqualTo(c.length());
+            }
+        }
+        assertThat(result.rebuild()).isEqualTo(input);
+        return result;
+    }
+
+    private TestingTrees() {
+    }
+}
