@@ -38,3 +38,16 @@ CREATE TABLE dbo.AtomRoot (
 CREATE INDEX IX_AtomRoot_TenantHash ON dbo.AtomRoot (TenantId, RootHash);
 -- One pin per job: a resumed job's final chunk can be retried without pinning twice.
 CREATE UNIQUE INDEX UX_AtomRoot_Job ON dbo.AtomRoot (JobId);
+
+-- Reference counts and access times change on every ingestion that touches an atom; they are
+-- bookkeeping, not versions of the atom, and versioning them made every ingested atom write a
+-- history row through the trigger. Atom history records changes of what the atom is (its
+-- classification, metadata, concept) and its deletion.
+DROP TRIGGER Atom_SystemVersioning ON dbo.Atom;
+CREATE TRIGGER Atom_SystemVersioning BEFORE UPDATE ON dbo.Atom
+    FOR EACH ROW
+    WHEN ((OLD.Modality, OLD.Subtype, OLD.ContentType, OLD.Metadata, OLD.CanonicalText, OLD.ConceptId)
+          IS DISTINCT FROM (NEW.Modality, NEW.Subtype, NEW.ContentType, NEW.Metadata, NEW.CanonicalText, NEW.ConceptId))
+    EXECUTE FUNCTION dbo.SystemVersioning('dbo.AtomHistory');
+CREATE TRIGGER Atom_SystemVersioningDelete BEFORE DELETE ON dbo.Atom
+    FOR EACH ROW EXECUTE FUNCTION dbo.SystemVersioning('dbo.AtomHistory');

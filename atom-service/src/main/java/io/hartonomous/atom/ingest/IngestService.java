@@ -41,10 +41,14 @@ public class IngestService {
             spool.delete(upload.path().toString());
             throw HartonomousException.invalid("The upload is empty: there is nothing to atomize.");
         }
+        boolean inline = wait || upload.size() <= config.inlineBytes();
+        // an inline job is created already leased to this request, so the worker leaves it alone;
+        // should the request die, the lease expires and the worker resumes it
+        String owner = inline ? JobRunner.newOwner() : null;
         jobs.create(id, tenant, fileName, cleanContentType(contentType), config.chunkSize(), upload.hash(),
-                upload.size(), upload.path().toString());
-        if (wait || upload.size() <= config.inlineBytes()) {
-            Optional<Job> done = runner.run(id);
+                upload.size(), upload.path().toString(), owner, runner.leaseUntil());
+        if (inline) {
+            Optional<Job> done = runner.run(id, owner);
             if (done.isPresent()) {
                 return done.get();
             }

@@ -48,8 +48,8 @@ public class JobRepository {
         SqlDialect d = db.dialect();
         this.insert = d.render("""
                 INSERT INTO dbo.IngestionJob (JobId, TenantId, FileName, ContentType, JobStatus, AtomChunkSize,
-                    RootHash, TotalBytes, SpoolPath, CreatedAt, UpdatedAt)
-                VALUES (?, ?, ?, ?, 'Pending', ?, ?, ?, ?, ?, ?)""");
+                    RootHash, TotalBytes, SpoolPath, CreatedAt, UpdatedAt, LeaseOwner, LeaseExpiresAt)
+                VALUES (?, ?, ?, ?, 'Pending', ?, ?, ?, ?, ?, ?, ?, ?)""");
         this.find = d.render("SELECT " + COLUMNS + " FROM dbo.IngestionJob WHERE TenantId = ? AND JobId = ?");
         this.findAny = d.render("SELECT " + COLUMNS + " FROM dbo.IngestionJob WHERE JobId = ?");
         this.runnable = d.render("""
@@ -86,11 +86,12 @@ public class JobRepository {
         return LocalDateTime.now(ZoneOffset.UTC);
     }
 
+    /** Creates a Pending job, leased to {@code owner} until {@code leaseUntil} when an owner is given. */
     public void create(UUID id, int tenant, String fileName, String contentType, int chunkSize, ContentHash root,
-                       long totalBytes, String spoolPath) {
+                       long totalBytes, String spoolPath, String owner, LocalDateTime leaseUntil) {
         LocalDateTime now = now();
         Tx.execute(db, insert, Arrays.asList(id, tenant, fileName, contentType, chunkSize, root.bytes(),
-                totalBytes, spoolPath, now, now), "create an ingestion job");
+                totalBytes, spoolPath, now, now, owner, owner == null ? null : leaseUntil), "create an ingestion job");
     }
 
     public Optional<Job> find(int tenant, UUID id) {

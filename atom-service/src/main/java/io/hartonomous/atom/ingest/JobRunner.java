@@ -41,7 +41,7 @@ import java.util.UUID;
 public class JobRunner {
 
     private static final Logger LOG = Logger.getLogger(JobRunner.class);
-    static final String OWNER = "atom-" + UUID.randomUUID();
+    private static final String INSTANCE = "atom-" + UUID.randomUUID();
 
     private final JobRepository jobs;
     private final AtomRepository atoms;
@@ -60,14 +60,23 @@ public class JobRunner {
         this.metrics = metrics;
     }
 
-    /** Claims and runs the job; returns its final state, or empty when another instance holds it. */
+    /** A lease holder for one run of a job (unique per run, so two runs never share a lease). */
+    public static String newOwner() {
+        return INSTANCE + ":" + UUID.randomUUID();
+    }
+
+    /** Claims and runs the job; returns its final state, or empty when someone else holds it. */
     public java.util.Optional<Job> run(UUID id) {
-        if (!jobs.claim(id, OWNER, leaseUntil())) {
+        return run(id, newOwner());
+    }
+
+    public java.util.Optional<Job> run(UUID id, String owner) {
+        if (!jobs.claim(id, owner, leaseUntil())) {
             return java.util.Optional.empty();
         }
         Job job = jobs.findForWorker(id).orElseThrow();
         try {
-            execute(job);
+            execute(job, owner);
         } catch (MalformedInputException e) {
             failAndRelease(job, JobStatus.Failed, e.getMessage());
         } catch (HartonomousException e) {
@@ -92,7 +101,7 @@ public class JobRunner {
         return java.util.Optional.of(done);
     }
 
-    private void execute(Job job) throws IOException {
+    private void execute(Job job, String owner) throws IOException {
         if (!spool.exists(job.spoolPath())) {
             throw new MalformedInputException("The job's upload is no longer available (spool lost); ingest the file again.");
         }
@@ -104,10 +113,10 @@ public class JobRunner {
         Sniff sniff = new Sniff(job.fileName(), java.util.Arrays.copyOf(head, headLength), job.totalBytes());
         Atomizer atomizer = atomizers.choose(sniff);
 
-        if (job.offset() == 0 && pinIfKnown(job)) {
+        if (job.offset() == 0 && pinIfKnown(job, owner)) {
             return;
         }
-        ChunkSink sink = new ChunkSink(job, atomizer.modality());
+        ChunkSink sink = new ChunkSink(job, atomizer.modality(), owner);
         TreeWriter.Ref root;
         try (InputStream in = new BufferedInputStream(spool.open(job.spoolPath()), 256 * 1024)) {
             TreeWriter tree = new TreeWriter(sink);
@@ -123,7 +132,7 @@ public class JobRunner {
     }
 
     /** Known content: pin it again, write nothing else. */
-    private boolean pinIfKnown(Job job) {
+    private boolean pinIfKnown(Job job, String owner) {
         return Tx.inTransaction(atoms.database(), "pin known content", conn -> {
             atoms.lockTenant(conn, job.tenant());
             Map<ContentHash, Long> known = atoms.existing(conn, job.tenant(), List.of(job.rootHash()));
@@ -132,7 +141,7 @@ public class JobRunner {
             }
             Set<ContentHash> others = jobs.pendingOfOthers(conn, job.tenant(), job.id());
             atoms.pin(conn, job.tenant(), job.rootHash(), job.id(), job.fileName(), others);
-            if (!jobs.progress(conn, job.id(), OWNER, 0, 0, 1, Set.of(), null, leaseUntil())) {
+            if (!jobs.progress(conn, job.id(), owner, 0, 0, 1, Set.of(), null, leaseUntil())) {
                 throw new IllegalStateException("lost the lease on job " + job.id());
             }
             jobs.complete(conn, job.id());
@@ -145,12 +154,15 @@ public class JobRunner {
         private final Job job;
         private final String modality;
         private final Set<ContentHash> pending;
+        private final String owner;
         private final List<AtomNode> batch = new ArrayList<>();
         private long emitted;
         private long committed;
+        private long chunks;
 
-        ChunkSink(Job job, String modality) {
+        ChunkSink(Job job, String modality, String owner) {
             this.job = job;
+            this.owner = owner;
             this.modality = modality;
             this.pending = new LinkedHashSet<>(HashSet32.unpack(job.pendingHashes()));
             this.committed = job.offset();
@@ -215,7 +227,7 @@ public class JobRunner {
                     pendingNext.remove(root);
                 }
                 long offset = committed + nodes.size();
-                if (!jobs.progress(conn, job.id(), OWNER, offset, fresh.size(), distinct.size() - fresh.size(),
+                if (!jobs.progress(conn, job.id(), owner, offset, fresh.size(), distinct.size() - fresh.size(),
                         root != null ? Set.of() : pendingNext, modality, leaseUntil())) {
                     throw new HartonomousException(ErrorCode.CONFLICT, "Another worker took over job " + job.id() + ".");
                 }
@@ -228,6 +240,11 @@ public class JobRunner {
             pending.addAll(pendingAfter);
             committed += nodes.size();
             batch.clear();
+            chunks++;
+            if (root == null && Long.bitCount(chunks) == 1 && chunks >= 2) {
+                // after chunks 2, 4, 8, …: the store grew fast; let the optimizer see it
+                atoms.refreshStatistics();
+            }
         }
     }
 
@@ -247,7 +264,7 @@ public class JobRunner {
         });
     }
 
-    private LocalDateTime leaseUntil() {
+    LocalDateTime leaseUntil() {
         return JobRepository.now().plus(config.lease());
     }
 }

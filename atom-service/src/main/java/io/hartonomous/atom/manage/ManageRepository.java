@@ -25,6 +25,7 @@ public class ManageRepository {
     private final String ingested;
     private final String deadBatch;
     private final String deleteRelations;
+    private final String deleteEdges;
     private final String deleteAtoms;
 
     public ManageRepository(Database db) {
@@ -46,6 +47,8 @@ public class ManageRepository {
                 ORDER BY ContentLength DESC, AtomId OFFSET 0 ROWS FETCH NEXT ? ROWS ONLY""");
         this.deleteRelations = d.render("DELETE FROM dbo.AtomRelation WHERE TenantId = ? AND ")
                 + d.inList("TargetAtomId", SqlType.BIGINT, 2);
+        this.deleteEdges = d.render("DELETE FROM dbo.AtomComposition WHERE TenantId = ? AND ")
+                + d.inList("ParentAtomHash", SqlType.HASH, 2);
         this.deleteAtoms = d.render("DELETE FROM dbo.Atom WHERE TenantId = ? AND ReferenceCount = 0 AND ")
                 + d.inList("AtomId", SqlType.BIGINT, 2);
     }

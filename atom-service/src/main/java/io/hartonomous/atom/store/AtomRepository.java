@@ -102,6 +102,17 @@ public class AtomRepository {
         return db;
     }
 
+    /**
+     * Refreshes the optimizer statistics of the atom tables (outside any transaction). Without it
+     * PostgreSQL keeps foreign-key check plans made while the tables were empty (sequential scans)
+     * and a first large ingestion slows down quadratically.
+     */
+    public void refreshStatistics() {
+        for (String table : List.of("dbo.Atom", "dbo.AtomComposition")) {
+            Tx.execute(db, db.dialect().refreshStatistics(table), List.of(), "refresh statistics");
+        }
+    }
+
     /** Serializes atom writers of one tenant until the transaction ends. */
     public void lockTenant(SqlConnection conn, int tenant) {
         Tx.execute(conn, lockExclusive, List.of(tenant));

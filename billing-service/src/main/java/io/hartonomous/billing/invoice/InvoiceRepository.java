@@ -32,14 +32,10 @@ public class InvoiceRepository {
 
     private static final String HEADER_COLUMNS =
             "InvoiceId, TenantId, Period, Kind, CorrectsInvoiceId, Currency, TotalMicros, Reason, IssuedAt";
-    private static final String INSERT_HEADER = "INSERT INTO dbo.BillingInvoice (" + HEADER_COLUMNS + """
-            ) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)""";
-    private static final String FIND = "SELECT " + HEADER_COLUMNS + """
-             FROM dbo.BillingInvoice WHERE TenantId = ? AND InvoiceId = ?""";
-    private static final String FIND_PERIOD_INVOICE = "SELECT " + HEADER_COLUMNS + """
-             FROM dbo.BillingInvoice WHERE TenantId = ? AND Period = ? AND Kind = 'invoice'""";
-    private static final String LIST = "SELECT " + HEADER_COLUMNS + """
-             FROM dbo.BillingInvoice WHERE TenantId = ? AND (CAST(? AS VARCHAR(7)) IS NULL OR Period = ?) ORDER BY IssuedAt, InvoiceId""";
+    private static final String INSERT_HEADER = "INSERT INTO dbo.BillingInvoice (" + HEADER_COLUMNS + " ) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)";
+    private static final String FIND = "SELECT " + HEADER_COLUMNS + " FROM dbo.BillingInvoice WHERE TenantId = ? AND InvoiceId = ?";
+    private static final String FIND_PERIOD_INVOICE = "SELECT " + HEADER_COLUMNS + " FROM dbo.BillingInvoice WHERE TenantId = ? AND Period = ? AND Kind = 'invoice'";
+    private static final String LIST = "SELECT " + HEADER_COLUMNS + " FROM dbo.BillingInvoice WHERE TenantId = ? AND (CAST(? AS VARCHAR(7)) IS NULL OR Period = ?) ORDER BY IssuedAt, InvoiceId";
     private static final String LINES = """
             SELECT LineNumber, Meter, Quantity, AmountMicros, Description FROM dbo.BillingInvoiceLine
             WHERE TenantId = ? AND InvoiceId = ? ORDER BY LineNumber""";

@@ -41,6 +41,9 @@ public class QuotaRepository {
     private static final String TRY_RESERVE = """
             UPDATE dbo.BillingQuota SET Reserved = Reserved + ?, UpdatedAt = ?
             WHERE TenantId = ? AND Meter = ? AND Used + Reserved + ? <= COALESCE(LimitValue, ?)""";
+    private static final String ADD = """
+            UPDATE dbo.BillingQuota SET Used = Used + ?, Reserved = Reserved + ?, UpdatedAt = ?
+            WHERE TenantId = ? AND Meter = ?""";
     private static final String RELEASE = """
             UPDATE dbo.BillingQuota SET Reserved = Reserved - ?, UpdatedAt = ? WHERE TenantId = ? AND Meter = ?""";
     /** Frees what the reservations resolved by one sweep (one resolution id) held, for every tenant at once. */
@@ -57,21 +60,23 @@ public class QuotaRepository {
     private final String find;
     private final String tryReserve;
     private final String release;
+    private final String add;
     private final String releaseResolved;
     private final String insertIfAbsent;
     private final String setLimit;
-    private final BulkInsert applyDeltas;
+    private final BulkInsert lockRows;
 
     public QuotaRepository(Database database) {
         SqlDialect dialect = database.dialect();
         this.find = dialect.render(FIND);
         this.tryReserve = dialect.render(TRY_RESERVE);
         this.release = dialect.render(RELEASE);
+        this.add = dialect.render(ADD);
         this.releaseResolved = dialect.render(RELEASE_RESOLVED);
         this.insertIfAbsent = dialect.insertIfAbsent(TABLE, NAMES, KEY);
         this.setLimit = dialect.upsert(TABLE, NAMES, KEY, List.of("LimitValue", "UpdatedAt"));
-        this.applyDeltas = dialect.bulkUpsert(TABLE, COLUMNS, KEY,
-                List.of(ColumnUpdate.add("Used"), ColumnUpdate.add("Reserved"), ColumnUpdate.replace("UpdatedAt")));
+        this.lockRows = dialect.bulkUpsert(TABLE, COLUMNS, KEY,
+                List.of(ColumnUpdate.add("Used"), ColumnUpdate.replace("UpdatedAt")));
     }
 
     /** One row's stored values; {@code limit} null means the default. */
@@ -91,18 +96,34 @@ public class QuotaRepository {
     }
 
     /**
-     * Adds {@code usedDelta} / {@code reservedDelta} per meter to the tenant's rows, creating missing
-     * rows (default limit), in one statement. With all-zero deltas it only creates and locks the
-     * rows: until the transaction ends no other transaction can change them.
+     * Creates the tenant's missing rows of {@code meters} (default limit) and locks all of them until
+     * the transaction ends, in one statement ({@code Used = Used + 0}): no other transaction can
+     * change them meanwhile, so what is read next stays true until commit.
      */
-    public Uni<Void> applyDeltas(SqlClient conn, int tenantId, Map<Meter, long[]> deltas, LocalDateTime now) {
-        if (deltas.isEmpty()) {
+    public Uni<Void> lockRows(SqlClient conn, int tenantId, java.util.Collection<Meter> meters, LocalDateTime now) {
+        if (meters.isEmpty()) {
             return Uni.createFrom().voidItem();
         }
         List<Object[]> rows = new ArrayList<>();
+        meters.stream().distinct().sorted((a, b) -> a.wire().compareTo(b.wire()))
+                .forEach(m -> rows.add(new Object[]{tenantId, m.wire(), null, 0L, 0L, now}));
+        return conn.preparedQuery(lockRows.sql()).execute(Tuple.from(lockRows.bind(rows))).replaceWithVoid();
+    }
+
+    /**
+     * Adds {@code deltas[meter] = {used, reserved}} to the tenant's existing rows (one statement
+     * executed as a batch: at most one row per meter). The quota CHECK rejects a result below zero.
+     * Not an upsert: PostgreSQL checks constraints on the candidate insert row, and a negative
+     * reserved delta is not a valid row.
+     */
+    public Uni<Void> addDeltas(SqlClient conn, int tenantId, Map<Meter, long[]> deltas, LocalDateTime now) {
+        if (deltas.isEmpty()) {
+            return Uni.createFrom().voidItem();
+        }
+        List<Tuple> batch = new ArrayList<>();
         deltas.entrySet().stream().sorted(Map.Entry.comparingByKey((a, b) -> a.wire().compareTo(b.wire())))
-                .forEach(e -> rows.add(new Object[]{tenantId, e.getKey().wire(), null, e.getValue()[0], e.getValue()[1], now}));
-        return conn.preparedQuery(applyDeltas.sql()).execute(Tuple.from(applyDeltas.bind(rows))).replaceWithVoid();
+                .forEach(e -> batch.add(Tuple.of(e.getValue()[0], e.getValue()[1], now, tenantId, e.getKey().wire())));
+        return conn.preparedQuery(add).executeBatch(batch).replaceWithVoid();
     }
 
     public Uni<Void> ensureRow(SqlClient conn, int tenantId, Meter meter, LocalDateTime now) {

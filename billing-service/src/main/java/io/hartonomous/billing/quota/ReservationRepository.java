@@ -32,10 +32,8 @@ public class ReservationRepository {
             INSERT INTO dbo.BillingReservation (ReservationId, TenantId, Meter, Amount, Status, CreatedAt, ExpiresAt)
             VALUES (?, ?, ?, ?, 'Active', ?, ?)""";
     private static final String COLUMNS = "ReservationId, TenantId, Meter, Amount, Status, CreatedAt, ExpiresAt, ResolvedAt";
-    private static final String FIND = "SELECT " + COLUMNS + """
-             FROM dbo.BillingReservation WHERE TenantId = ? AND ReservationId = ?""";
-    private static final String FIND_MANY = "SELECT " + COLUMNS + """
-             FROM dbo.BillingReservation WHERE TenantId = ? AND""";
+    private static final String FIND = "SELECT " + COLUMNS + " FROM dbo.BillingReservation WHERE TenantId = ? AND ReservationId = ?";
+    private static final String FIND_MANY = "SELECT " + COLUMNS + " FROM dbo.BillingReservation WHERE TenantId = ? AND";
     private static final String RESOLVE = """
             UPDATE dbo.BillingReservation SET Status = ?, ResolvedAt = ?
             WHERE TenantId = ? AND ReservationId = ? AND Status = 'Active'""";

@@ -141,8 +141,8 @@ public class UsageService {
 
     private Uni<Map<Integer, EventOutcome>> storeTenant(SqlClient conn, int tenantId, List<UsageEvent> events, Instant now) {
         LocalDateTime nowUtc = LocalDateTime.ofInstant(now, ZoneOffset.UTC);
-        Map<Meter, long[]> lock = new EnumMap<>(Meter.class);
-        events.forEach(e -> lock.put(e.meter(), new long[]{0, 0}));
+        Set<Meter> meters = new HashSet<>();
+        events.forEach(e -> meters.add(e.meter()));
         Set<UUID> named = new LinkedHashSet<>();
         events.forEach(e -> {
             if (e.reservationId() != null) {
@@ -150,7 +150,7 @@ public class UsageService {
             }
         });
         List<String> keys = events.stream().map(UsageEvent::idempotencyKey).toList();
-        return quotas.applyDeltas(conn, tenantId, lock, nowUtc)
+        return quotas.lockRows(conn, tenantId, meters, nowUtc)
                 .chain(() -> quotaService.states(conn, tenantId))
                 .chain(states -> usage.existingKeys(conn, tenantId, keys)
                         .chain(stored -> reservations.findAll(conn, tenantId, named)
@@ -195,7 +195,7 @@ public class UsageService {
             }
             metrics.reservations("committed", committed);
             return usage.accumulate(conn, Buckets.aggregate(counted));
-        }).chain(() -> quotas.applyDeltas(conn, tenantId, deltas, LocalDateTime.ofInstant(now, ZoneOffset.UTC)))
+        }).chain(() -> quotas.addDeltas(conn, tenantId, deltas, LocalDateTime.ofInstant(now, ZoneOffset.UTC)))
                 .replaceWith(outcomes);
     }
 

@@ -178,4 +178,16 @@ public final class PostgresDialect implements SqlDialect {
         List<Column> columns = List.of(key, Column.of("delta", SqlType.BIGINT));
         return new BulkInsert(sql, columns, rows -> bindArrays(columns, rows));
     }
+
+    @Override
+    public String refreshStatistics(String table) {
+        return "ANALYZE " + requireIdentifier(table);
+    }
+
+    static String requireIdentifier(String table) {
+        if (!table.matches("[A-Za-z_][A-Za-z0-9_]*(\\.[A-Za-z_][A-Za-z0-9_]*)?")) {
+            throw new IllegalArgumentException("not a table name: " + table);
+        }
+        return table;
+    }
 }

@@ -95,4 +95,10 @@ public sealed interface SqlDialect permits PostgresDialect, SqlServerDialect {
      * value, then the values of {@link BulkInsert#bind} of rows {key, delta} (keys distinct).
      */
     BulkInsert bulkAdd(String table, String scopeColumn, Column key, String counterColumn);
+
+    /**
+     * Refreshes the optimizer's statistics of a table. Call after a table grew fast: PostgreSQL
+     * caches plans (foreign-key checks among them) made when the table was small.
+     */
+    String refreshStatistics(String table);
 }

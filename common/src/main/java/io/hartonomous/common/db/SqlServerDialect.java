@@ -212,4 +212,9 @@ public final class SqlServerDialect implements SqlDialect {
         List<Column> columns = List.of(key, Column.of("delta", SqlType.BIGINT));
         return new BulkInsert(sql, columns, rows -> List.of(json(columns, rows)));
     }
+
+    @Override
+    public String refreshStatistics(String table) {
+        return "UPDATE STATISTICS " + PostgresDialect.requireIdentifier(table);
+    }
 }
