@@ -1,5 +1,6 @@
 package io.hartonomous.cli;
 
+import io.hartonomous.cli.billing.BillingCommands;
 import io.hartonomous.cli.launcher.LauncherCommands;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -11,7 +12,8 @@ import picocli.CommandLine.Command;
 @Command(name = "hartonomous", mixinStandardHelpOptions = true, version = "hartonomous 0.1.0",
         description = "Run the Hartonomous suite locally and talk to it.",
         subcommands = {LauncherCommands.Up.class, LauncherCommands.Down.class, LauncherCommands.Status.class,
-                LauncherCommands.Token.class, LauncherCommands.Supervise.class, CommandLine.HelpCommand.class})
+                LauncherCommands.Token.class, LauncherCommands.Supervise.class,
+                BillingCommands.Usage.class, BillingCommands.Quota.class, CommandLine.HelpCommand.class})
 public final class Main {
 
     public static void main(String[] args) {

@@ -1,0 +1,189 @@
+package io.hartonomous.cli.billing;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+import java.util.function.Function;
+
+/** {@code usage} and {@code quota}: a thin client of the billing-service API. */
+public final class BillingCommands {
+
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    private BillingCommands() {
+    }
+
+    /** Where the billing-service is and who calls it. */
+    abstract static class Client implements Callable<Integer> {
+        @Option(names = "--url", description = "billing-service base URL (default: $HARTONOMOUS_BILLING_URL or http://localhost:8085)")
+        String url;
+
+        @Option(names = "--token", description = "Bearer token (default: $HARTONOMOUS_TOKEN)")
+        String token;
+
+        Function<String, String> env = System::getenv;
+        PrintStream out = System.out;
+
+        String baseUrl() {
+            String u = url != null ? url : env.apply("HARTONOMOUS_BILLING_URL");
+            u = u == null || u.isBlank() ? "http://localhost:8085" : u;
+            return u.endsWith("/") ? u.substring(0, u.length() - 1) : u;
+        }
+
+        String bearer() {
+            String t = token != null ? token : env.apply("HARTONOMOUS_TOKEN");
+            if (t == null || t.isBlank()) {
+                throw new IllegalArgumentException("no token: pass --token or set HARTONOMOUS_TOKEN (./hartonomous token prints one)");
+            }
+            return t;
+        }
+
+        /** The request this command sends. */
+        abstract HttpRequest request();
+
+        @Override
+        public Integer call() throws IOException, InterruptedException {
+            HttpResponse<String> response = HTTP.send(request(), HttpResponse.BodyHandlers.ofString());
+            out.println(response.body());
+            return response.statusCode() < 400 ? 0 : 1;
+        }
+
+        HttpRequest.Builder to(String pathAndQuery) {
+            return HttpRequest.newBuilder(URI.create(baseUrl() + pathAndQuery)).timeout(Duration.ofSeconds(30))
+                    .header("Authorization", "Bearer " + bearer()).header("Accept", "application/json");
+        }
+    }
+
+    @Command(name = "usage", description = "Send usage events and read usage summaries.",
+            subcommands = {Send.class, Summary.class})
+    public static final class Usage {
+    }
+
+    @Command(name = "send", description = "Record one usage event (idempotent by its key).")
+    public static final class Send extends Client {
+        @Parameters(index = "0", description = "Meter, e.g. searches")
+        String meter;
+
+        @Parameters(index = "1", description = "Quantity (a non-negative integer)")
+        long quantity;
+
+        @Option(names = "--key", description = "Idempotency key (default: a random UUID; reuse it to resend safely)")
+        String key;
+
+        @Option(names = "--at", description = "ISO-8601 timestamp (default: now)")
+        String at;
+
+        @Option(names = "--reservation", description = "Reservation id the usage commits")
+        String reservation;
+
+        @Override
+        HttpRequest request() {
+            StringBuilder body = new StringBuilder("{\"idempotencyKey\":").append(json(key == null ? UUID.randomUUID().toString() : key))
+                    .append(",\"meter\":").append(json(meter)).append(",\"quantity\":").append(quantity)
+                    .append(",\"timestamp\":").append(json(at == null ? Instant.now().toString() : at));
+            if (reservation != null) {
+                body.append(",\"reservationId\":").append(json(reservation));
+            }
+            return to("/api/v1/usage").header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString(body.append('}').toString())).build();
+        }
+    }
+
+    @Command(name = "summary", description = "Usage of a meter per minute, hour or day.")
+    public static final class Summary extends Client {
+        @Parameters(index = "0", description = "Meter")
+        String meter;
+
+        @Option(names = "--window", defaultValue = "hour", description = "minute, hour or day (default ${DEFAULT-VALUE})")
+        String window;
+
+        @Option(names = "--from", description = "ISO-8601 start (default: 24 h ago)")
+        String from;
+
+        @Option(names = "--to", description = "ISO-8601 end (default: now)")
+        String to;
+
+        @Override
+        HttpRequest request() {
+            return to("/api/v1/usage/summary" + query(Map.of("meter", meter, "window", window), "from", from, "to", to)).GET().build();
+        }
+    }
+
+    @Command(name = "quota", description = "Show quotas and reserve against them.", subcommands = {Show.class, Reserve.class})
+    public static final class Quota {
+    }
+
+    @Command(name = "show", description = "The caller's quotas: limit, used, reserved, remaining per meter.")
+    public static final class Show extends Client {
+        @Override
+        HttpRequest request() {
+            return to("/api/v1/quotas").GET().build();
+        }
+    }
+
+    @Command(name = "reserve", description = "Reserve an amount of a meter's quota; prints the reservation id.")
+    public static final class Reserve extends Client {
+        @Parameters(index = "0", description = "Meter")
+        String meter;
+
+        @Parameters(index = "1", description = "Amount (a positive integer)")
+        long amount;
+
+        @Option(names = "--ttl", description = "Seconds until the reservation expires (default: the service's)")
+        Long ttlSeconds;
+
+        @Override
+        HttpRequest request() {
+            String body = "{\"amount\":" + amount + (ttlSeconds == null ? "" : ",\"ttlSeconds\":" + ttlSeconds) + "}";
+            return to("/api/v1/quotas/" + URLEncoder.encode(meter, StandardCharsets.UTF_8) + "/reservations")
+                    .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build();
+        }
+    }
+
+    static String query(Map<String, String> required, String... optional) {
+        StringBuilder q = new StringBuilder();
+        required.entrySet().stream().sorted(Map.Entry.comparingByKey()).forEach(e -> append(q, e.getKey(), e.getValue()));
+        for (int i = 0; i + 1 < optional.length; i += 2) {
+            if (optional[i + 1] != null) {
+                append(q, optional[i], optional[i + 1]);
+            }
+        }
+        return q.toString();
+    }
+
+    private static void append(StringBuilder q, String name, String value) {
+        q.append(q.isEmpty() ? '?' : '&').append(name).append('=').append(URLEncoder.encode(value, StandardCharsets.UTF_8));
+    }
+
+    static String json(String s) {
+        StringBuilder out = new StringBuilder("\"");
+        for (char c : s.toCharArray()) {
+            switch (c) {
+                case '"' -> out.append("\\\"");
+                case '\\' -> out.append("\\\\");
+                default -> {
+                    if (c < 0x20) {
+                        out.append(String.format("\\u%04x", (int) c));
+                    } else {
+                        out.append(c);
+                    }
+                }
+            }
+        }
+        return out.append('"').toString();
+    }
+}
