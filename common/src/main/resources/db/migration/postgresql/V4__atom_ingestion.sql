@@ -36,8 +36,9 @@ CREATE TABLE dbo.AtomRoot (
 );
 
 CREATE INDEX IX_AtomRoot_TenantHash ON dbo.AtomRoot (TenantId, RootHash);
--- One pin per job: a resumed job's final chunk can be retried without pinning twice.
-CREATE UNIQUE INDEX UX_AtomRoot_Job ON dbo.AtomRoot (JobId);
+-- One pin per job and root (a job pins its input and any derived view, e.g. a decoded raster):
+-- a retried final chunk cannot pin twice.
+CREATE UNIQUE INDEX UX_AtomRoot_Job ON dbo.AtomRoot (JobId, RootHash);
 
 -- Reference counts and access times change on every ingestion that touches an atom; they are
 -- bookkeeping, not versions of the atom, and versioning them made every ingested atom write a

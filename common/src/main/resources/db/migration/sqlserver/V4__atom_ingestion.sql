@@ -28,7 +28,7 @@ CREATE TABLE dbo.AtomRoot (
 
 CREATE INDEX IX_AtomRoot_TenantHash ON dbo.AtomRoot (TenantId, RootHash);
 
-CREATE UNIQUE INDEX UX_AtomRoot_Job ON dbo.AtomRoot (JobId) WHERE JobId IS NOT NULL;
+CREATE UNIQUE INDEX UX_AtomRoot_Job ON dbo.AtomRoot (JobId, RootHash) WHERE JobId IS NOT NULL;
 
 -- SQL Server system versioning cannot exclude columns: reference-count updates write history rows
 -- there (PostgreSQL's V4 limits versioning to the atom's classification, metadata and concept).

@@ -24,5 +24,5 @@ public interface Atomizer {
     /** How well this atomizer fits the input: 0 = not at all; the highest score wins. */
     int score(Sniff sniff);
 
-    void atomize(InputStream in, Sniff sniff, TreeWriter tree) throws IOException;
+    void atomize(InputStream in, Sniff sniff, TreeWriter tree, AtomizeContext context) throws IOException;
 }

@@ -120,7 +120,7 @@ public class JobRunner {
         TreeWriter.Ref root;
         try (InputStream in = new BufferedInputStream(spool.open(job.spoolPath()), 256 * 1024)) {
             TreeWriter tree = new TreeWriter(sink);
-            atomizer.atomize(in, sniff, tree);
+            atomizer.atomize(in, sniff, tree, sink.context);
             root = tree.finish();
         }
         if (root == null || !root.hash().equals(job.rootHash()) || root.length() != job.totalBytes()) {
@@ -156,6 +156,21 @@ public class JobRunner {
         private final Set<ContentHash> pending;
         private final String owner;
         private final List<AtomNode> batch = new ArrayList<>();
+        private final List<TreeWriter.Ref> derived = new ArrayList<>();
+        private final List<AtomRepository.RelationSpec> relations = new ArrayList<>();
+        private final List<String> derivedTypes = new ArrayList<>();
+        final io.hartonomous.atom.atomize.AtomizeContext context = new io.hartonomous.atom.atomize.AtomizeContext() {
+            @Override
+            public void derivedRoot(TreeWriter.Ref root, String relationType) {
+                derived.add(root);
+                derivedTypes.add(relationType);
+            }
+
+            @Override
+            public void relation(ContentHash source, ContentHash target, String relationType, Double weight) {
+                relations.add(new AtomRepository.RelationSpec(source, target, relationType, weight));
+            }
+        };
         private long emitted;
         private long committed;
         private long chunks;
@@ -225,6 +240,16 @@ public class JobRunner {
                 if (root != null) {
                     atoms.pin(conn, job.tenant(), root, job.id(), job.fileName(), noPropagation);
                     pendingNext.remove(root);
+                    List<AtomRepository.RelationSpec> all = new ArrayList<>(relations);
+                    for (int i = 0; i < derived.size(); i++) {
+                        ContentHash view = derived.get(i).hash();
+                        if (!view.equals(root)) {
+                            atoms.pin(conn, job.tenant(), view, job.id(), job.fileName() + "#" + derivedTypes.get(i), noPropagation);
+                            pendingNext.remove(view);
+                            all.add(new AtomRepository.RelationSpec(root, view, derivedTypes.get(i), 1.0));
+                        }
+                    }
+                    atoms.insertRelations(conn, job.tenant(), all);
                 }
                 long offset = committed + nodes.size();
                 if (!jobs.progress(conn, job.id(), owner, offset, fresh.size(), distinct.size() - fresh.size(),

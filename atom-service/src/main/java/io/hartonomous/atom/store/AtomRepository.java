@@ -53,8 +53,11 @@ public class AtomRepository {
     private final String selectChildren;
     private final String componentPage;
     private final String insertPin;
-    private final String countPins;
-    private final String deletePins;
+    private final String pinsOf;
+    private final String deletePinsOfJobs;
+    private final String atomIds;
+    private final String relationsFrom;
+    private final BulkInsert insertRelations;
 
     public AtomRepository(Database db) {
         this.db = db;
@@ -94,8 +97,16 @@ public class AtomRepository {
                 WHERE c.TenantId = ? AND c.ParentAtomHash = ?
                 ORDER BY c.SequenceIndex OFFSET ? ROWS FETCH NEXT ? ROWS ONLY""");
         this.insertPin = d.render("INSERT INTO dbo.AtomRoot (TenantId, RootHash, JobId, SourceName) VALUES (?, ?, ?, ?)");
-        this.countPins = d.render("SELECT COUNT(*) FROM dbo.AtomRoot WHERE TenantId = ? AND RootHash = ?");
-        this.deletePins = d.render("DELETE FROM dbo.AtomRoot WHERE TenantId = ? AND RootHash = ?");
+        this.pinsOf = d.render("SELECT RootId, RootHash, JobId FROM dbo.AtomRoot WHERE TenantId = ? AND (RootHash = ? OR JobId IN "
+                + "(SELECT JobId FROM dbo.AtomRoot WHERE TenantId = ? AND RootHash = ? AND JobId IS NOT NULL))");
+        this.deletePinsOfJobs = d.render("DELETE FROM dbo.AtomRoot WHERE TenantId = ? AND ") + d.inList("RootId", SqlType.BIGINT, 2);
+        this.atomIds = d.render("SELECT ContentHash, AtomId FROM dbo.Atom WHERE TenantId = ? AND ")
+                + d.inList("ContentHash", SqlType.HASH, 2);
+        this.relationsFrom = d.render("SELECT SourceAtomId, TargetAtomId, RelationType FROM dbo.AtomRelation WHERE TenantId = ? AND ")
+                + d.inList("SourceAtomId", SqlType.BIGINT, 2);
+        this.insertRelations = d.bulkInsert("dbo.AtomRelation", List.of(Column.of("TenantId", SqlType.INT),
+                Column.of("SourceAtomId", SqlType.BIGINT), Column.of("TargetAtomId", SqlType.BIGINT),
+                Column.of("RelationType", SqlType.VARCHAR), Column.of("Weight", SqlType.REAL)), List.of());
     }
 
     public Database database() {
@@ -216,18 +227,69 @@ public class AtomRepository {
     }
 
     /**
-     * Removes all of the tenant's pins on {@code root} and drops the counts (recursively for
-     * atoms that die). Returns the number of pins removed; 0 when there were none.
+     * Removes all of the tenant's pins on {@code root}, with the pins of derived views (e.g. a
+     * decoded raster) that the same ingestions made, and drops the counts (recursively for atoms
+     * that die). Returns the number of pins removed on {@code root}; 0 when there were none.
      */
     public long unpin(SqlConnection conn, int tenant, ContentHash root, Set<ContentHash> pending) {
-        Row row = Tx.execute(conn, countPins, List.of(tenant, root.bytes())).iterator().next();
-        long pins = row.getLong(0);
-        if (pins == 0) {
+        List<Object> ids = new ArrayList<>();
+        Map<ContentHash, Long> deltas = new TreeMap<>();
+        long onRoot = 0;
+        for (Row r : Tx.execute(conn, pinsOf, List.of(tenant, root.bytes(), tenant, root.bytes()))) {
+            ids.add(r.getLong(0));
+            ContentHash h = hash(r, 1);
+            deltas.merge(h, -1L, Long::sum);
+            if (h.equals(root)) {
+                onRoot++;
+            }
+        }
+        if (onRoot == 0) {
             return 0;
         }
-        Tx.execute(conn, deletePins, List.of(tenant, root.bytes()));
-        adjust(conn, tenant, Map.of(root, -pins), pending);
-        return pins;
+        Tx.execute(conn, deletePinsOfJobs, List.of(tenant, db.dialect().bindList(SqlType.BIGINT, ids)));
+        adjust(conn, tenant, deltas, pending);
+        return onRoot;
+    }
+
+    /** A relation to store between two atoms of the tenant, by hash. */
+    public record RelationSpec(ContentHash source, ContentHash target, String type, Double weight) {
+    }
+
+    /** Stores relations whose (source, target, type) the tenant does not have yet; returns how many. */
+    public int insertRelations(SqlConnection conn, int tenant, List<RelationSpec> relations) {
+        if (relations.isEmpty()) {
+            return 0;
+        }
+        java.util.Set<ContentHash> hashes = new java.util.HashSet<>();
+        relations.forEach(r -> {
+            hashes.add(r.source());
+            hashes.add(r.target());
+        });
+        Map<ContentHash, Long> ids = new HashMap<>();
+        for (Row r : Tx.execute(conn, atomIds, List.of(tenant, db.dialect().bindList(SqlType.HASH,
+                hashes.stream().map(h -> (Object) h.bytes()).toList())))) {
+            ids.put(hash(r, 0), r.getLong(1));
+        }
+        java.util.Set<String> existingKeys = new java.util.HashSet<>();
+        List<Object> sources = relations.stream().map(r -> (Object) ids.get(r.source())).distinct().toList();
+        for (Row r : Tx.execute(conn, relationsFrom, List.of(tenant, db.dialect().bindList(SqlType.BIGINT, sources)))) {
+            existingKeys.add(r.getLong(0) + " " + r.getLong(1) + " " + r.getString(2));
+        }
+        List<Object[]> rows = new ArrayList<>();
+        for (RelationSpec r : relations) {
+            Long s = ids.get(r.source());
+            Long t = ids.get(r.target());
+            if (s == null || t == null) {
+                throw new IllegalStateException("relation between atoms that were never stored: " + r);
+            }
+            if (existingKeys.add(s + " " + t + " " + r.type())) {
+                rows.add(new Object[]{tenant, s, t, r.type(), r.weight() == null ? null : r.weight().floatValue()});
+            }
+        }
+        if (!rows.isEmpty()) {
+            Tx.execute(conn, insertRelations.sql(), insertRelations.bind(rows));
+        }
+        return rows.size();
     }
 
     /**

@@ -46,7 +46,7 @@ final class TestingTrees {
             byHash.putIfAbsent(node.hash(), node);
         });
         Sniff sniff = new Sniff(name, java.util.Arrays.copyOf(input, Math.min(4096, input.length)), input.length);
-        atomizer.atomize(new ByteArrayInputStream(input), sniff, tree);
+        atomizer.atomize(new ByteArrayInputStream(input), sniff, tree, AtomizeContext.NONE);
         TreeWriter.Ref root = tree.finish();
         Result result = new Result(nodes, root, byHash);
         assertThat(root.hash()).isEqualTo(ContentHash.sha256(input));

@@ -33,7 +33,7 @@ public final class BinaryAtomizer implements Atomizer {
     }
 
     @Override
-    public void atomize(InputStream in, Sniff sniff, TreeWriter tree) throws IOException {
+    public void atomize(InputStream in, Sniff sniff, TreeWriter tree, io.hartonomous.atom.atomize.AtomizeContext context) throws IOException {
         tree.open(MODALITY, "file");
         writeChunked(in, tree, MODALITY, "chunk", "bytes");
     }

@@ -45,7 +45,7 @@ public final class TextAtomizer implements Atomizer {
     }
 
     @Override
-    public void atomize(InputStream in, Sniff sniff, TreeWriter tree) throws IOException {
+    public void atomize(InputStream in, Sniff sniff, TreeWriter tree, io.hartonomous.atom.atomize.AtomizeContext context) throws IOException {
         tree.open(MODALITY, "document");
         Grouper blocks = new Grouper(tree, 2, 31, 256, MODALITY, "block");
         LineReader lines = new LineReader(in, MAX_LINE);
