@@ -19,6 +19,43 @@ public interface AtomizeContext {
     /** A semantic relation between two emitted atoms (e.g. a commit {@code derives_from} its parent). */
     void relation(ContentHash source, ContentHash target, String relationType, Double weight);
 
+    /**
+     * The input is an AI model: its description (a {@code dbo.Model} row, unique per tenant and
+     * name). Call once, before any {@link #layer}.
+     */
+    default void model(ModelInfo model) {
+    }
+
+    /** One tensor of the model (a {@code dbo.ModelLayer} row); {@code tensorRoot} is its emitted atom. */
+    default void layer(LayerInfo layer) {
+    }
+
+    /**
+     * One weight of a layer at a tensor position (a {@code dbo.TensorAtomCoefficient} row), its value
+     * being the emitted atom {@code value}. Streamed: stored with the chunk that is being filled, so
+     * call it right after emitting the value's leaf. Skipped when the job asks for no coefficients.
+     */
+    default void coefficient(int layerIndex, int x, int y, Integer z, ContentHash value) {
+    }
+
+    /** Whether {@link #coefficient} rows are wanted (a job option may turn them off for huge models). */
+    default boolean wantsCoefficients() {
+        return false;
+    }
+
+    /** Model description: format is safetensors, gguf or onnx. */
+    record ModelInfo(String format, String modelType, String architecture, Long parameterCount, String configurationJson) {
+    }
+
+    /**
+     * A tensor: index in file order, name, type (attention, feed-forward, embedding, normalization,
+     * other), shape like {@code [384, 1536]}, quantization (fp32, fp16, bf16, int8, q4_0, …) and its
+     * scale when the format has one, element count, and the hash of the tensor's emitted atom.
+     */
+    record LayerInfo(int index, String name, String layerType, String shape, String quantization, Float quantizationScale,
+                     long elementCount, ContentHash tensorRoot) {
+    }
+
     /** Recording nothing: for tests and atomizers used inside others. */
     AtomizeContext NONE = new AtomizeContext() {
         @Override
