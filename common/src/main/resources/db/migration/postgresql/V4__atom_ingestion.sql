@@ -15,6 +15,10 @@ ALTER TABLE dbo.IngestionJob ADD COLUMN AtomsReused BIGINT NOT NULL DEFAULT 0;
 -- Atoms this job created whose parent is not stored yet (32-byte hashes, concatenated): their
 -- composition edges already count, so they are neither dead nor to be resurrected.
 ALTER TABLE dbo.IngestionJob ADD COLUMN PendingHashes BYTEA NULL;
+-- Model ingestion: how many TensorAtomCoefficient rows are committed (a prefix of the atomizer's
+-- coefficient sequence, so a resumed job skips exactly those), and the job's options as JSON.
+ALTER TABLE dbo.IngestionJob ADD COLUMN CoefficientOffset BIGINT NOT NULL DEFAULT 0;
+ALTER TABLE dbo.IngestionJob ADD COLUMN OptionsJson TEXT NULL;
 ALTER TABLE dbo.IngestionJob ADD CONSTRAINT CK_IngestionJob_RootHash CHECK (octet_length(RootHash) = 32);
 
 -- Jobs a worker may pick up: unfinished ones, oldest first.

@@ -12,6 +12,8 @@ ALTER TABLE dbo.IngestionJob ADD AtomsReused BIGINT NOT NULL DEFAULT 0;
 -- Atoms this job created whose parent is not stored yet (32-byte hashes, concatenated): their
 -- composition edges already count, so they are neither dead nor to be resurrected.
 ALTER TABLE dbo.IngestionJob ADD PendingHashes VARBINARY(MAX) NULL;
+ALTER TABLE dbo.IngestionJob ADD CoefficientOffset BIGINT NOT NULL DEFAULT 0;
+ALTER TABLE dbo.IngestionJob ADD OptionsJson NVARCHAR(MAX) NULL;
 
 CREATE INDEX IX_IngestionJob_Runnable ON dbo.IngestionJob (JobStatus, LeaseExpiresAt);
 

@@ -44,12 +44,12 @@ public class IngestResource {
 
     /** The ingest contract: at least rootHash, jobId, status, atomsCreated, atomsReused. */
     public record JobView(String jobId, String status, String rootHash, String name, String contentType, String modality,
-                          long bytes, long atomsCreated, long atomsReused, long atomsProcessed, String error,
-                          LocalDateTime createdAt, LocalDateTime completedAt) {
+                          long bytes, long atomsCreated, long atomsReused, long atomsProcessed, boolean coefficients,
+                          String error, LocalDateTime createdAt, LocalDateTime completedAt) {
         static JobView of(Job j) {
             return new JobView(j.id().toString(), j.status().name(), j.rootHash() == null ? null : j.rootHash().hex(),
                     j.fileName(), j.contentType(), j.modality(), j.totalBytes(), j.atomsCreated(), j.atomsReused(),
-                    j.offset(), j.error(), j.createdAt(), j.completedAt());
+                    j.offset(), j.coefficients(), j.error(), j.createdAt(), j.completedAt());
         }
     }
 
@@ -71,8 +71,11 @@ public class IngestResource {
     public Response ingest(InputStream body,
                            @Parameter(description = "The file's name (no path)") @QueryParam("name") String name,
                            @Parameter(description = "Wait for the job to finish") @QueryParam("wait") boolean wait,
+                           @Parameter(description = "For model files: write a TensorAtomCoefficient row per weight "
+                                   + "(default true; false for very large models)")
+                           @QueryParam("coefficients") @jakarta.ws.rs.DefaultValue("true") boolean coefficients,
                            @HeaderParam("Content-Type") String contentType) {
-        Job job = ingest.ingest(caller.get().tenantId(), name, contentType, body, wait);
+        Job job = ingest.ingest(caller.get().tenantId(), name, contentType, body, wait, coefficients);
         JobView view = JobView.of(job);
         URI location = URI.create("/api/v1/jobs/" + job.id());
         if (job.status() == JobStatus.Failed) {

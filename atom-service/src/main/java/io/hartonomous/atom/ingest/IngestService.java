@@ -33,7 +33,7 @@ public class IngestService {
      * Spools the body and creates its job; completes it within the call when asked to wait or the
      * input is small. The returned job is finished, or Pending/Processing for the worker.
      */
-    public Job ingest(int tenant, String name, String contentType, InputStream body, boolean wait) {
+    public Job ingest(int tenant, String name, String contentType, InputStream body, boolean wait, boolean coefficients) {
         String fileName = checkName(name);
         UUID id = UUID.randomUUID();
         Spool.Spooled upload = spool.write(id, body);
@@ -46,7 +46,8 @@ public class IngestService {
         // should the request die, the lease expires and the worker resumes it
         String owner = inline ? JobRunner.newOwner() : null;
         jobs.create(id, tenant, fileName, cleanContentType(contentType), config.chunkSize(), upload.hash(),
-                upload.size(), upload.path().toString(), owner, runner.leaseUntil());
+                upload.size(), upload.path().toString(), owner, runner.leaseUntil(),
+                coefficients ? null : "{\"coefficients\":false}");
         if (inline) {
             Optional<Job> done = runner.run(id, owner);
             if (done.isPresent()) {

@@ -9,5 +9,11 @@ import java.util.UUID;
 public record Job(UUID id, int tenant, String fileName, String contentType, JobStatus status, int chunkSize,
                   long offset, long atomsCreated, long atomsReused, ContentHash rootHash, long totalBytes,
                   String modality, String spoolPath, String error, LocalDateTime createdAt,
-                  LocalDateTime startedAt, LocalDateTime completedAt, byte[] pendingHashes) {
+                  LocalDateTime startedAt, LocalDateTime completedAt, byte[] pendingHashes,
+                  long coefficientOffset, String optionsJson) {
+
+    /** Whether model coefficient rows are written (the default; a job option turns them off). */
+    public boolean coefficients() {
+        return optionsJson == null || !optionsJson.replace(" ", "").contains("\"coefficients\":false");
+    }
 }

@@ -30,7 +30,7 @@ public class JobRepository {
     private static final String COLUMNS = """
             JobId, TenantId, FileName, ContentType, JobStatus, AtomChunkSize, CurrentAtomOffset, AtomsCreated,
             AtomsReused, RootHash, TotalBytes, Modality, SpoolPath, ErrorMessage, CreatedAt, StartedAt,
-            CompletedAt, PendingHashes""";
+            CompletedAt, PendingHashes, CoefficientOffset, OptionsJson""";
 
     private final Database db;
     private final String insert;
@@ -48,8 +48,8 @@ public class JobRepository {
         SqlDialect d = db.dialect();
         this.insert = d.render("""
                 INSERT INTO dbo.IngestionJob (JobId, TenantId, FileName, ContentType, JobStatus, AtomChunkSize,
-                    RootHash, TotalBytes, SpoolPath, CreatedAt, UpdatedAt, LeaseOwner, LeaseExpiresAt)
-                VALUES (?, ?, ?, ?, 'Pending', ?, ?, ?, ?, ?, ?, ?, ?)""");
+                    RootHash, TotalBytes, SpoolPath, CreatedAt, UpdatedAt, LeaseOwner, LeaseExpiresAt, OptionsJson)
+                VALUES (?, ?, ?, ?, 'Pending', ?, ?, ?, ?, ?, ?, ?, ?, ?)""");
         this.find = d.render("SELECT " + COLUMNS + " FROM dbo.IngestionJob WHERE TenantId = ? AND JobId = ?");
         this.findAny = d.render("SELECT " + COLUMNS + " FROM dbo.IngestionJob WHERE JobId = ?");
         this.runnable = d.render("""
@@ -65,7 +65,8 @@ public class JobRepository {
         this.progress = d.render("""
                 UPDATE dbo.IngestionJob
                 SET CurrentAtomOffset = ?, TotalAtomsProcessed = ?, AtomsCreated = AtomsCreated + ?,
-                    AtomsReused = AtomsReused + ?, PendingHashes = ?, Modality = ?, UpdatedAt = ?, LeaseExpiresAt = ?
+                    AtomsReused = AtomsReused + ?, PendingHashes = ?, Modality = ?, UpdatedAt = ?, LeaseExpiresAt = ?,
+                    CoefficientOffset = ?
                 WHERE JobId = ? AND LeaseOwner = ? AND JobStatus = 'Processing'""");
         this.complete = d.render("""
                 UPDATE dbo.IngestionJob
@@ -88,10 +89,11 @@ public class JobRepository {
 
     /** Creates a Pending job, leased to {@code owner} until {@code leaseUntil} when an owner is given. */
     public void create(UUID id, int tenant, String fileName, String contentType, int chunkSize, ContentHash root,
-                       long totalBytes, String spoolPath, String owner, LocalDateTime leaseUntil) {
+                       long totalBytes, String spoolPath, String owner, LocalDateTime leaseUntil, String optionsJson) {
         LocalDateTime now = now();
         Tx.execute(db, insert, Arrays.asList(id, tenant, fileName, contentType, chunkSize, root.bytes(),
-                totalBytes, spoolPath, now, now, owner, owner == null ? null : leaseUntil), "create an ingestion job");
+                totalBytes, spoolPath, now, now, owner, owner == null ? null : leaseUntil, optionsJson),
+                "create an ingestion job");
     }
 
     public Optional<Job> find(int tenant, UUID id) {
@@ -122,10 +124,10 @@ public class JobRepository {
 
     /** Records a committed chunk, inside its transaction; false when the lease was lost. */
     boolean progress(SqlConnection conn, UUID id, String owner, long offset, long created, long reused,
-                     Set<ContentHash> pending, String modality, LocalDateTime leaseUntil) {
+                     Set<ContentHash> pending, String modality, LocalDateTime leaseUntil, long coefficients) {
         byte[] packed = pending.isEmpty() ? null : HashSet32.pack(pending);
         return Tx.execute(conn, progress, Arrays.asList(offset, offset, created, reused, packed, modality, now(),
-                leaseUntil, id, owner)).rowCount() == 1;
+                leaseUntil, coefficients, id, owner)).rowCount() == 1;
     }
 
     void complete(SqlConnection conn, UUID id) {
@@ -158,7 +160,7 @@ public class JobRepository {
                 r.getInteger(5), r.getLong(6), r.getLong(7), r.getLong(8), root == null ? null : ContentHash.of(root),
                 r.getLong(10) == null ? 0 : r.getLong(10), r.getString(11), r.getString(12), r.getString(13),
                 r.getLocalDateTime(14), r.getLocalDateTime(15), r.getLocalDateTime(16),
-                r.getValue(17) == null ? null : bytes(r.getValue(17)));
+                r.getValue(17) == null ? null : bytes(r.getValue(17)), r.getLong(18), r.getString(19));
     }
 
     static byte[] bytes(Object v) {

@@ -49,9 +49,11 @@ public class JobRunner {
     private final Spool spool;
     private final IngestConfig config;
     private final MeterRegistry metrics;
+    private final io.hartonomous.atom.store.ModelRepository models;
 
     public JobRunner(JobRepository jobs, AtomRepository atoms, Atomizers atomizers, Spool spool, IngestConfig config,
-                     MeterRegistry metrics) {
+                     MeterRegistry metrics, io.hartonomous.atom.store.ModelRepository models) {
+        this.models = models;
         this.jobs = jobs;
         this.atoms = atoms;
         this.atomizers = atomizers;
@@ -141,12 +143,15 @@ public class JobRunner {
             }
             Set<ContentHash> others = jobs.pendingOfOthers(conn, job.tenant(), job.id());
             atoms.pin(conn, job.tenant(), job.rootHash(), job.id(), job.fileName(), others);
-            if (!jobs.progress(conn, job.id(), owner, 0, 0, 1, Set.of(), null, leaseUntil())) {
+            if (!jobs.progress(conn, job.id(), owner, 0, 0, 1, Set.of(), null, leaseUntil(), 0)) {
                 throw new IllegalStateException("lost the lease on job " + job.id());
             }
             jobs.complete(conn, job.id());
             return true;
         });
+    }
+
+    private record PendingCoefficient(int layer, int x, int y, Integer z, ContentHash value) {
     }
 
     /** Collects emitted nodes, skipping the ones committed before, and commits full chunks. */
@@ -170,7 +175,36 @@ public class JobRunner {
             public void relation(ContentHash source, ContentHash target, String relationType, Double weight) {
                 relations.add(new AtomRepository.RelationSpec(source, target, relationType, weight));
             }
+
+            @Override
+            public void model(ModelInfo info) {
+                model = info;
+            }
+
+            @Override
+            public void layer(LayerInfo layer) {
+                layers.add(layer);
+            }
+
+            @Override
+            public void coefficient(int layerIndex, int x, int y, Integer z, ContentHash value) {
+                if (++coefficientCalls > job.coefficientOffset()) {
+                    coefficientQueue.add(new PendingCoefficient(layerIndex, x, y, z, value));
+                }
+            }
+
+            @Override
+            public boolean wantsCoefficients() {
+                return job.coefficients();
+            }
         };
+        private io.hartonomous.atom.atomize.AtomizeContext.ModelInfo model;
+        private final List<io.hartonomous.atom.atomize.AtomizeContext.LayerInfo> layers = new ArrayList<>();
+        private final java.util.ArrayDeque<PendingCoefficient> coefficientQueue = new java.util.ArrayDeque<>();
+        private long coefficientCalls;
+        private long coefficientsCommitted;
+        private long coefficientsNow;
+        private Integer modelId;
         private long emitted;
         private long committed;
         private long chunks;
@@ -181,6 +215,7 @@ public class JobRunner {
             this.modality = modality;
             this.pending = new LinkedHashSet<>(HashSet32.unpack(job.pendingHashes()));
             this.committed = job.offset();
+            this.coefficientsCommitted = job.coefficientOffset();
         }
 
         @Override
@@ -193,6 +228,43 @@ public class JobRunner {
             if (batch.size() >= job.chunkSize()) {
                 commit(null);
             }
+        }
+
+        /**
+         * Writes the model row (once), the coefficients whose value atoms are stored by now — the
+         * longest such prefix of the queue, so what is committed is always a prefix of the
+         * atomizer's calls — and, with the last chunk, the layers. Returns the coefficients written.
+         */
+        private long writeModelRows(io.vertx.mutiny.sqlclient.SqlConnection conn, boolean last) {
+            if (model == null) {
+                return 0;
+            }
+            if (modelId == null) {
+                modelId = models.ensureModel(conn, job.tenant(), job.fileName(), model, job.rootHash());
+            }
+            long written = 0;
+            if (!coefficientQueue.isEmpty()) {
+                java.util.Set<ContentHash> values = new HashSet<>();
+                coefficientQueue.forEach(c -> values.add(c.value()));
+                Map<ContentHash, Long> ids = atoms.ids(conn, job.tenant(), values);
+                List<io.hartonomous.atom.store.ModelRepository.Coefficient> rows = new ArrayList<>();
+                for (PendingCoefficient c : coefficientQueue) {
+                    Long id = ids.get(c.value());
+                    if (id == null) {
+                        if (last) {
+                            throw new IllegalStateException("coefficient value " + c.value() + " was never emitted");
+                        }
+                        break;
+                    }
+                    rows.add(new io.hartonomous.atom.store.ModelRepository.Coefficient(c.layer(), c.x(), c.y(), c.z(), id));
+                }
+                models.insertCoefficients(conn, job.tenant(), modelId, rows);
+                written = rows.size();
+            }
+            if (last) {
+                models.insertLayers(conn, modelId, layers);
+            }
+            return written;
         }
 
         void flush(ContentHash root) {
@@ -237,6 +309,7 @@ public class JobRunner {
                     pendingNext.add(n.hash());
                 }
                 atoms.adjust(conn, job.tenant(), deltas, noPropagation);
+                coefficientsNow = writeModelRows(conn, root != null);
                 if (root != null) {
                     atoms.pin(conn, job.tenant(), root, job.id(), job.fileName(), noPropagation);
                     pendingNext.remove(root);
@@ -253,7 +326,7 @@ public class JobRunner {
                 }
                 long offset = committed + nodes.size();
                 if (!jobs.progress(conn, job.id(), owner, offset, fresh.size(), distinct.size() - fresh.size(),
-                        root != null ? Set.of() : pendingNext, modality, leaseUntil())) {
+                        root != null ? Set.of() : pendingNext, modality, leaseUntil(), coefficientsCommitted + coefficientsNow)) {
                     throw new HartonomousException(ErrorCode.CONFLICT, "Another worker took over job " + job.id() + ".");
                 }
                 if (root != null) {
@@ -261,6 +334,10 @@ public class JobRunner {
                 }
                 return pendingNext;
             });
+            coefficientsCommitted += coefficientsNow;
+            for (long i = 0; i < coefficientsNow; i++) {
+                coefficientQueue.pollFirst();
+            }
             pending.clear();
             pending.addAll(pendingAfter);
             committed += nodes.size();

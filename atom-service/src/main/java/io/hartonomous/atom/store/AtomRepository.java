@@ -251,6 +251,19 @@ public class AtomRepository {
         return onRoot;
     }
 
+    /** AtomIds of those of {@code hashes} the tenant has. */
+    public Map<ContentHash, Long> ids(SqlConnection conn, int tenant, Collection<ContentHash> hashes) {
+        Map<ContentHash, Long> ids = new HashMap<>();
+        if (hashes.isEmpty()) {
+            return ids;
+        }
+        for (Row r : Tx.execute(conn, atomIds, List.of(tenant, db.dialect().bindList(SqlType.HASH,
+                hashes.stream().map(h -> (Object) h.bytes()).toList())))) {
+            ids.put(hash(r, 0), r.getLong(1));
+        }
+        return ids;
+    }
+
     /** A relation to store between two atoms of the tenant, by hash. */
     public record RelationSpec(ContentHash source, ContentHash target, String type, Double weight) {
     }
@@ -265,11 +278,7 @@ public class AtomRepository {
             hashes.add(r.source());
             hashes.add(r.target());
         });
-        Map<ContentHash, Long> ids = new HashMap<>();
-        for (Row r : Tx.execute(conn, atomIds, List.of(tenant, db.dialect().bindList(SqlType.HASH,
-                hashes.stream().map(h -> (Object) h.bytes()).toList())))) {
-            ids.put(hash(r, 0), r.getLong(1));
-        }
+        Map<ContentHash, Long> ids = ids(conn, tenant, hashes);
         java.util.Set<String> existingKeys = new java.util.HashSet<>();
         List<Object> sources = relations.stream().map(r -> (Object) ids.get(r.source())).distinct().toList();
         for (Row r : Tx.execute(conn, relationsFrom, List.of(tenant, db.dialect().bindList(SqlType.BIGINT, sources)))) {
