@@ -19,6 +19,10 @@ ALTER TABLE dbo.IngestionJob ADD COLUMN PendingHashes BYTEA NULL;
 -- coefficient sequence, so a resumed job skips exactly those), and the job's options as JSON.
 ALTER TABLE dbo.IngestionJob ADD COLUMN CoefficientOffset BIGINT NOT NULL DEFAULT 0;
 ALTER TABLE dbo.IngestionJob ADD COLUMN OptionsJson TEXT NULL;
+-- Usage events of the last committed chunk not yet acknowledged by billing-service (JSON array),
+-- written in the chunk's transaction and cleared once billing accepted them: a crash between the two
+-- re-sends them (billing deduplicates by idempotency key), so nothing is lost or counted twice.
+ALTER TABLE dbo.IngestionJob ADD COLUMN UnreportedUsage TEXT NULL;
 ALTER TABLE dbo.IngestionJob ADD CONSTRAINT CK_IngestionJob_RootHash CHECK (octet_length(RootHash) = 32);
 
 -- Jobs a worker may pick up: unfinished ones, oldest first.

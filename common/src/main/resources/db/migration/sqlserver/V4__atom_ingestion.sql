@@ -14,6 +14,7 @@ ALTER TABLE dbo.IngestionJob ADD AtomsReused BIGINT NOT NULL DEFAULT 0;
 ALTER TABLE dbo.IngestionJob ADD PendingHashes VARBINARY(MAX) NULL;
 ALTER TABLE dbo.IngestionJob ADD CoefficientOffset BIGINT NOT NULL DEFAULT 0;
 ALTER TABLE dbo.IngestionJob ADD OptionsJson NVARCHAR(MAX) NULL;
+ALTER TABLE dbo.IngestionJob ADD UnreportedUsage NVARCHAR(MAX) NULL;
 
 CREATE INDEX IX_IngestionJob_Runnable ON dbo.IngestionJob (JobStatus, LeaseExpiresAt);
 

@@ -10,7 +10,7 @@ public record Job(UUID id, int tenant, String fileName, String contentType, JobS
                   long offset, long atomsCreated, long atomsReused, ContentHash rootHash, long totalBytes,
                   String modality, String spoolPath, String error, LocalDateTime createdAt,
                   LocalDateTime startedAt, LocalDateTime completedAt, byte[] pendingHashes,
-                  long coefficientOffset, String optionsJson) {
+                  long coefficientOffset, String optionsJson, String unreportedUsage) {
 
     /** Whether model coefficient rows are written (the default; a job option turns them off). */
     public boolean coefficients() {

@@ -30,7 +30,7 @@ public class JobRepository {
     private static final String COLUMNS = """
             JobId, TenantId, FileName, ContentType, JobStatus, AtomChunkSize, CurrentAtomOffset, AtomsCreated,
             AtomsReused, RootHash, TotalBytes, Modality, SpoolPath, ErrorMessage, CreatedAt, StartedAt,
-            CompletedAt, PendingHashes, CoefficientOffset, OptionsJson""";
+            CompletedAt, PendingHashes, CoefficientOffset, OptionsJson, UnreportedUsage""";
 
     private final Database db;
     private final String insert;
@@ -42,6 +42,7 @@ public class JobRepository {
     private final String complete;
     private final String fail;
     private final String pendingOfOthers;
+    private final String usageReported;
 
     public JobRepository(Database db) {
         this.db = db;
@@ -66,7 +67,7 @@ public class JobRepository {
                 UPDATE dbo.IngestionJob
                 SET CurrentAtomOffset = ?, TotalAtomsProcessed = ?, AtomsCreated = AtomsCreated + ?,
                     AtomsReused = AtomsReused + ?, PendingHashes = ?, Modality = ?, UpdatedAt = ?, LeaseExpiresAt = ?,
-                    CoefficientOffset = ?
+                    CoefficientOffset = ?, UnreportedUsage = ?
                 WHERE JobId = ? AND LeaseOwner = ? AND JobStatus = 'Processing'""");
         this.complete = d.render("""
                 UPDATE dbo.IngestionJob
@@ -78,6 +79,7 @@ public class JobRepository {
                 SET JobStatus = ?, ErrorMessage = ?, CompletedAt = ?, UpdatedAt = ?, PendingHashes = NULL,
                     LeaseOwner = NULL, LeaseExpiresAt = NULL
                 WHERE JobId = ? AND JobStatus IN ('Pending', 'Processing')""");
+        this.usageReported = d.render("UPDATE dbo.IngestionJob SET UnreportedUsage = NULL WHERE JobId = ?");
         this.pendingOfOthers = d.render("""
                 SELECT PendingHashes FROM dbo.IngestionJob
                 WHERE TenantId = ? AND JobId <> ? AND JobStatus IN ('Pending', 'Processing') AND PendingHashes IS NOT NULL""");
@@ -124,10 +126,11 @@ public class JobRepository {
 
     /** Records a committed chunk, inside its transaction; false when the lease was lost. */
     boolean progress(SqlConnection conn, UUID id, String owner, long offset, long created, long reused,
-                     Set<ContentHash> pending, String modality, LocalDateTime leaseUntil, long coefficients) {
+                     Set<ContentHash> pending, String modality, LocalDateTime leaseUntil, long coefficients,
+                     String unreportedUsage) {
         byte[] packed = pending.isEmpty() ? null : HashSet32.pack(pending);
         return Tx.execute(conn, progress, Arrays.asList(offset, offset, created, reused, packed, modality, now(),
-                leaseUntil, coefficients, id, owner)).rowCount() == 1;
+                leaseUntil, coefficients, unreportedUsage, id, owner)).rowCount() == 1;
     }
 
     void complete(SqlConnection conn, UUID id) {
@@ -145,6 +148,11 @@ public class JobRepository {
         Tx.execute(conn, fail, List.of(status.name(), message, now, now, id));
     }
 
+    /** Billing acknowledged the job's unreported usage events. */
+    void usageReported(UUID id) {
+        Tx.execute(db, usageReported, List.of(id), "record reported usage");
+    }
+
     /** Union of the pending sets of the tenant's other unfinished jobs. */
     public Set<ContentHash> pendingOfOthers(SqlConnection conn, int tenant, UUID except) {
         Set<ContentHash> all = new HashSet<>();
@@ -160,7 +168,7 @@ public class JobRepository {
                 r.getInteger(5), r.getLong(6), r.getLong(7), r.getLong(8), root == null ? null : ContentHash.of(root),
                 r.getLong(10) == null ? 0 : r.getLong(10), r.getString(11), r.getString(12), r.getString(13),
                 r.getLocalDateTime(14), r.getLocalDateTime(15), r.getLocalDateTime(16),
-                r.getValue(17) == null ? null : bytes(r.getValue(17)), r.getLong(18), r.getString(19));
+                r.getValue(17) == null ? null : bytes(r.getValue(17)), r.getLong(18), r.getString(19), r.getString(20));
     }
 
     static byte[] bytes(Object v) {

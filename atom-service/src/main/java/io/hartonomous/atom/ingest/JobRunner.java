@@ -50,10 +50,15 @@ public class JobRunner {
     private final IngestConfig config;
     private final MeterRegistry metrics;
     private final io.hartonomous.atom.store.ModelRepository models;
+    private final io.hartonomous.atom.metering.Metering metering;
+    private final com.fasterxml.jackson.databind.ObjectMapper json;
 
     public JobRunner(JobRepository jobs, AtomRepository atoms, Atomizers atomizers, Spool spool, IngestConfig config,
-                     MeterRegistry metrics, io.hartonomous.atom.store.ModelRepository models) {
+                     MeterRegistry metrics, io.hartonomous.atom.store.ModelRepository models,
+                     io.hartonomous.atom.metering.Metering metering, com.fasterxml.jackson.databind.ObjectMapper json) {
         this.models = models;
+        this.metering = metering;
+        this.json = json;
         this.jobs = jobs;
         this.atoms = atoms;
         this.atomizers = atomizers;
@@ -115,7 +120,9 @@ public class JobRunner {
         Sniff sniff = new Sniff(job.fileName(), java.util.Arrays.copyOf(head, headLength), job.totalBytes());
         Atomizer atomizer = atomizers.choose(sniff);
 
+        reportUnreported(job, owner);
         if (job.offset() == 0 && pinIfKnown(job, owner)) {
+            reportUnreported(job, owner);
             return;
         }
         ChunkSink sink = new ChunkSink(job, atomizer.modality(), owner);
@@ -143,7 +150,8 @@ public class JobRunner {
             }
             Set<ContentHash> others = jobs.pendingOfOthers(conn, job.tenant(), job.id());
             atoms.pin(conn, job.tenant(), job.rootHash(), job.id(), job.fileName(), others);
-            if (!jobs.progress(conn, job.id(), owner, 0, 0, 1, Set.of(), null, leaseUntil(), 0)) {
+            if (!jobs.progress(conn, job.id(), owner, 0, 0, 1, Set.of(), null, leaseUntil(), 0,
+                    usageJson(finalEvents(job, 0, null)))) {
                 throw new IllegalStateException("lost the lease on job " + job.id());
             }
             jobs.complete(conn, job.id());
@@ -273,6 +281,8 @@ public class JobRunner {
 
         private void commit(ContentHash root) {
             List<AtomNode> nodes = List.copyOf(batch);
+            String reservation = metering.enabled() && !nodes.isEmpty()
+                    ? untilBillingAnswers(job, owner, () -> metering.reserve(job.tenant(), nodes.size())) : null;
             Set<ContentHash> pendingAfter = Tx.inTransaction(atoms.database(), "commit an ingestion chunk", conn -> {
                 atoms.lockTenant(conn, job.tenant());
                 Set<ContentHash> others = jobs.pendingOfOthers(conn, job.tenant(), job.id());
@@ -326,7 +336,8 @@ public class JobRunner {
                 }
                 long offset = committed + nodes.size();
                 if (!jobs.progress(conn, job.id(), owner, offset, fresh.size(), distinct.size() - fresh.size(),
-                        root != null ? Set.of() : pendingNext, modality, leaseUntil(), coefficientsCommitted + coefficientsNow)) {
+                        root != null ? Set.of() : pendingNext, modality, leaseUntil(), coefficientsCommitted + coefficientsNow,
+                        usageJson(chunkEvents(job, committed, fresh.size(), reservation, root != null)))) {
                     throw new HartonomousException(ErrorCode.CONFLICT, "Another worker took over job " + job.id() + ".");
                 }
                 if (root != null) {
@@ -334,6 +345,7 @@ public class JobRunner {
                 }
                 return pendingNext;
             });
+            reportUnreported(job, owner);
             coefficientsCommitted += coefficientsNow;
             for (long i = 0; i < coefficientsNow; i++) {
                 coefficientQueue.pollFirst();
@@ -364,6 +376,108 @@ public class JobRunner {
             jobs.fail(conn, job.id(), status, message);
             return null;
         });
+    }
+
+    /**
+     * Usage events of a committed chunk (keyed by the job and the offset the chunk starts at, so a
+     * resumed job sends the same keys): its new atoms against its reservation; the job totals with the last.
+     */
+    private List<Map<String, Object>> chunkEvents(Job job, long chunk, long atomsCreated, String reservation, boolean last) {
+        List<Map<String, Object>> events = new ArrayList<>();
+        if (reservation != null || atomsCreated > 0) {
+            Map<String, Object> atomsEvent = event(job, job.id() + ":atoms:" + chunk, io.hartonomous.atom.metering.Metering.ATOMS,
+                    atomsCreated);
+            if (reservation != null) {
+                atomsEvent.put("reservationId", reservation);
+            }
+            events.add(atomsEvent);
+        }
+        if (last) {
+            events.addAll(finalEvents(job, atomsCreated, reservation));
+        }
+        return events;
+    }
+
+    private List<Map<String, Object>> finalEvents(Job job, long atoms, String reservation) {
+        return List.of(event(job, job.id() + ":bytes", "bytes_ingested", job.totalBytes()),
+                event(job, job.id() + ":job", "ingest_jobs", 1));
+    }
+
+    private static Map<String, Object> event(Job job, String key, String meter, long quantity) {
+        Map<String, Object> e = new java.util.LinkedHashMap<>();
+        e.put("idempotencyKey", key);
+        e.put("meter", meter);
+        e.put("quantity", quantity);
+        e.put("timestamp", java.time.Instant.now().toString());
+        e.put("tenant", job.tenant());
+        return e;
+    }
+
+    private String usageJson(List<Map<String, Object>> events) {
+        if (!metering.enabled() || events.isEmpty()) {
+            return null;
+        }
+        try {
+            return json.writeValueAsString(events);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Sends the job's unacknowledged usage events (if any), waiting for billing as long as it takes. */
+    private void reportUnreported(Job job, String owner) {
+        if (!metering.enabled()) {
+            return;
+        }
+        String pendingUsage = jobs.findForWorker(job.id()).map(Job::unreportedUsage).orElse(null);
+        if (pendingUsage == null) {
+            return;
+        }
+        List<Map<String, Object>> events;
+        try {
+            events = json.readValue(pendingUsage, new com.fasterxml.jackson.core.type.TypeReference<>() {
+            });
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+        List<Map<String, Object>> outcomes = untilBillingAnswers(job, owner, () -> metering.report(job.tenant(), events));
+        for (Map<String, Object> o : outcomes) {
+            if ("rejected".equals(o.get("outcome"))) {
+                LOG.errorf("billing rejected usage of job %s: %s", job.id(), o);
+            }
+        }
+        jobs.usageReported(job.id());
+    }
+
+    /**
+     * Calls billing until it answers: while it is unreachable the job keeps its lease and waits
+     * (1 s doubling to the configured maximum) — metering is never skipped. Quota and other
+     * definite answers are thrown to the caller.
+     */
+    private <T> T untilBillingAnswers(Job job, String owner, java.util.function.Supplier<T> call) {
+        long backoff = 1000;
+        while (true) {
+            try {
+                return call.get();
+            } catch (HartonomousException e) {
+                if (e.code() != ErrorCode.DEPENDENCY_UNAVAILABLE) {
+                    throw e;
+                }
+                LOG.warnf("job %s waits for billing-service: %s", job.id(), e.getMessage());
+            } catch (RuntimeException e) {
+                LOG.warnf("job %s waits for billing-service: %s", job.id(), e.toString());
+            }
+            if (!jobs.claim(job.id(), owner, leaseUntil())) {
+                throw new HartonomousException(ErrorCode.CONFLICT, "Another worker took over job " + job.id() + ".");
+            }
+            try {
+                Thread.sleep(backoff);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new HartonomousException(ErrorCode.DEPENDENCY_UNAVAILABLE, "Interrupted while waiting for billing.");
+            }
+            backoff = Math.min(backoff * 2, metering.config().maxBackoff().toMillis());
+        }
     }
 
     LocalDateTime leaseUntil() {
