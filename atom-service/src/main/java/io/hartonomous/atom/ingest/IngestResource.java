@@ -68,6 +68,7 @@ public class IngestResource {
     @APIResponse(responseCode = "400", description = "Empty body, bad name")
     @APIResponse(responseCode = "413", description = "Larger than the configured limit")
     @APIResponse(responseCode = "422", description = "Malformed file of the sniffed format")
+    @APIResponse(responseCode = "429", description = "The tenant's atom quota does not allow it (job QuotaExceeded)")
     public Response ingest(InputStream body,
                            @Parameter(description = "The file's name (no path)") @QueryParam("name") String name,
                            @Parameter(description = "Wait for the job to finish") @QueryParam("wait") boolean wait,
@@ -81,6 +82,13 @@ public class IngestResource {
         if (job.status() == JobStatus.Failed) {
             return Response.status(422).type("application/problem+json").location(location)
                     .entity(io.hartonomous.common.error.Problem.of(io.hartonomous.common.error.ErrorCode.UNPROCESSABLE_CONTENT,
+                            job.error(), "/api/v1/ingest", null, java.util.Map.of("jobId", view.jobId(),
+                                    "rootHash", view.rootHash())))
+                    .build();
+        }
+        if (job.status() == JobStatus.QuotaExceeded) {
+            return Response.status(429).type("application/problem+json").location(location)
+                    .entity(io.hartonomous.common.error.Problem.of(io.hartonomous.common.error.ErrorCode.QUOTA_EXCEEDED,
                             job.error(), "/api/v1/ingest", null, java.util.Map.of("jobId", view.jobId(),
                                     "rootHash", view.rootHash())))
                     .build();

@@ -42,6 +42,12 @@ public class JobRunner {
 
     private static final Logger LOG = Logger.getLogger(JobRunner.class);
     private static final String INSTANCE = "atom-" + UUID.randomUUID();
+    private static final java.util.concurrent.ScheduledExecutorService HEARTBEAT =
+            java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread t = new Thread(r, "ingest-lease");
+                t.setDaemon(true);
+                return t;
+            });
 
     private final JobRepository jobs;
     private final AtomRepository atoms;
@@ -82,6 +88,15 @@ public class JobRunner {
             return java.util.Optional.empty();
         }
         Job job = jobs.findForWorker(id).orElseThrow();
+        // keep the lease while the job runs, even through a slow chunk or a wait for billing
+        long beat = Math.max(200, config.lease().toMillis() / 3);
+        var heartbeat = HEARTBEAT.scheduleWithFixedDelay(() -> {
+            try {
+                jobs.claim(id, owner, leaseUntil());
+            } catch (RuntimeException e) {
+                LOG.debugf(e, "lease renewal of job %s failed", id);
+            }
+        }, beat, beat, java.util.concurrent.TimeUnit.MILLISECONDS);
         try {
             execute(job, owner);
         } catch (MalformedInputException e) {
@@ -99,6 +114,9 @@ public class JobRunner {
         } catch (IOException | RuntimeException e) {
             LOG.errorf(e, "job %s failed", id);
             failAndRelease(job, JobStatus.Failed, "Atomization failed: " + e.getMessage());
+        }
+        finally {
+            heartbeat.cancel(false);
         }
         Job done = jobs.findForWorker(id).orElseThrow();
         if (done.status().finished()) {

@@ -32,5 +32,6 @@ interface BillingApi {
 
     @POST
     @Path("/usage/batch")
-    List<Map<String, Object>> usage(@HeaderParam("Authorization") String authorization, List<Map<String, Object>> events);
+    /** Answers {@code {accepted, duplicate, rejected, results: [{outcome, …}]}}. */
+    Map<String, Object> usage(@HeaderParam("Authorization") String authorization, List<Map<String, Object>> events);
 }

@@ -68,7 +68,10 @@ public class Metering {
             skipOn = HartonomousException.class)
     public List<Map<String, Object>> report(int tenant, List<Map<String, Object>> events) {
         try {
-            return billing.usage(bearer(tenant), events);
+            Object results = billing.usage(bearer(tenant), events).get("results");
+            @SuppressWarnings("unchecked")
+            List<Map<String, Object>> outcomes = results instanceof List<?> l ? (List<Map<String, Object>>) l : List.of();
+            return outcomes;
         } catch (WebApplicationException e) {
             throw translate(e, "report usage");
         }

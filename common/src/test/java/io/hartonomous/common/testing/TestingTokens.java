@@ -24,6 +24,11 @@ public final class TestingTokens {
         return PemKeys.toPem(KEYS.getPublic());
     }
 
+    /** The trusted private key, for services that mint their own service tokens in tests. */
+    public static String privateKeyPem() {
+        return PemKeys.toPem(KEYS.getPrivate());
+    }
+
     public static String token(int tenant, String... roles) {
         return new JwtSigner(KEYS.getPrivate(), ISSUER).sign(tenant, "user-" + tenant, List.of(roles), Duration.ofHours(1));
     }
