@@ -238,6 +238,22 @@ class CodeAtomizerTest {
     }
 
     @Test
+    void randomTextUnderEveryLanguageRoundTrips() throws Exception {
+        String alphabet = "class def function namespace { } ( ) ; : = \" ' / * # @ \n\r\t é 字 🙂 x y 1 2 \\";
+        String[] pieces = alphabet.split(" ");
+        Random random = new Random(3);
+        for (String name : new String[]{"r.java", "r.py", "r.cs", "r.js", "r.ts"}) {
+            for (int round = 0; round < 4; round++) {
+                StringBuilder sb = new StringBuilder();
+                for (int i = 0; i < 300; i++) {
+                    sb.append(pieces[random.nextInt(pieces.length)]).append(random.nextBoolean() ? " " : "");
+                }
+                TestingTrees.atomize(code, name, utf8(sb.toString()));
+            }
+        }
+    }
+
+    @Test
     void atomizersChooseCodeForSourceAndTextForProse() {
         byte[] java = utf8("class A { void f() {} }\n");
         assertThat(new Atomizers().choose(new Sniff("A.java", java, java.length))).isInstanceOf(CodeAtomizer.class);
