@@ -19,6 +19,9 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.SequenceInputStream;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
+import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -31,7 +34,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * <p>Chosen over text when the content looks like text and the name (or a {@code #!} line) says
  * it is one of these languages. Falls back to {@link TextAtomizer} — lossless, modality
  * {@code text} — when the file does not parse, is not UTF-8 text, is over
- * {@link #MAX_PARSE_BYTES}, or the grammar's native library does not load. Parsing holds the
+ * {@link #MAX_PARSE_BYTES}, takes more than its CPU budget to parse, or the grammar's native
+ * library does not load. Parsing holds the
  * file in memory, hence the size limit.
  */
 public final class CodeAtomizer implements Atomizer {
@@ -48,8 +52,15 @@ public final class CodeAtomizer implements Atomizer {
     private static final AtomicBoolean PARSER_UNAVAILABLE_LOGGED = new AtomicBoolean();
     private static final Hilbert3D HILBERT = new Hilbert3D(Hilbert3D.MAX_BITS);
 
+    /** CPU time any parse may take, plus {@link #PARSE_BUDGET_PER_MIB} per MiB of source. */
+    static final Duration PARSE_BUDGET = Duration.ofSeconds(5);
+    /** Valid sources parse in well under 3 s/MiB here (dense C# is the slowest grammar). */
+    static final Duration PARSE_BUDGET_PER_MIB = Duration.ofSeconds(10);
+
     private final TextAtomizer text = new TextAtomizer();
     private final int maxParseBytes;
+    private final Duration parseBudget;
+    private final Duration parseBudgetPerMib;
 
     public CodeAtomizer() {
         this(MAX_PARSE_BYTES);
@@ -57,10 +68,20 @@ public final class CodeAtomizer implements Atomizer {
 
     /** With a lower parse limit than {@link #MAX_PARSE_BYTES} (tests, constrained workers). */
     public CodeAtomizer(int maxParseBytes) {
+        this(maxParseBytes, PARSE_BUDGET, PARSE_BUDGET_PER_MIB);
+    }
+
+    /**
+     * With a parse budget other than the default: a parse that uses more CPU time than
+     * {@code budget + budgetPerMib × size} is cancelled and the file atomized as text.
+     */
+    public CodeAtomizer(int maxParseBytes, Duration budget, Duration budgetPerMib) {
         if (maxParseBytes < 1 || maxParseBytes > MAX_PARSE_BYTES) {
             throw new IllegalArgumentException("parse limit must be 1.." + MAX_PARSE_BYTES + ", not " + maxParseBytes);
         }
         this.maxParseBytes = maxParseBytes;
+        this.parseBudget = budget;
+        this.parseBudgetPerMib = budgetPerMib;
     }
 
     @Override
@@ -89,7 +110,8 @@ public final class CodeAtomizer implements Atomizer {
             text.atomize(new SequenceInputStream(new ByteArrayInputStream(source), in), sniff, tree, context);
             return;
         }
-        Optional<Declaration> outline = parse(source, grammar.get());
+        long budgetNanos = parseBudget.toNanos() + parseBudgetPerMib.toNanos() / (1 << 20) * source.length;
+        Optional<Declaration> outline = parse(source, grammar.get(), budgetNanos);
         if (outline.isEmpty()) {
             text.atomize(new ByteArrayInputStream(source), sniff, tree, context);
             return;
@@ -97,8 +119,14 @@ public final class CodeAtomizer implements Atomizer {
         new Writer(tree, source).document(outline.get());
     }
 
-    /** The file's declarations, or empty when it is not UTF-8 text or does not parse cleanly. */
-    static Optional<Declaration> parse(byte[] source, Language.Loaded grammar) {
+    /**
+     * The file's declarations, or empty when it is not UTF-8 text, does not parse cleanly, or
+     * its parse takes more than {@code budgetNanos} of CPU time. tree-sitter's error recovery is
+     * super-linear on some inputs (16 KB of unbalanced C# brackets: 23 s), and parsing is not
+     * interruptible otherwise. Only pathological inputs come near the budget, so in practice
+     * the choice stays deterministic.
+     */
+    static Optional<Declaration> parse(byte[] source, Language.Loaded grammar, long budgetNanos) {
         if (source.length == 0 || !Utf8.isText(source, 0, source.length, false)) {
             return Optional.empty();
         }
@@ -106,12 +134,14 @@ public final class CodeAtomizer implements Atomizer {
             if (!parser.setLanguage(grammar.grammar())) {
                 return Optional.empty();
             }
-            TSTree syntax = parser.parse(new byte[64 * 1024], null, (buffer, offset, point) -> {
+            Budget budget = new Budget(budgetNanos);
+            TSTree syntax = parser.parseWithOptions(new byte[64 * 1024], null, (buffer, offset, point) -> {
                 int n = Math.max(0, Math.min(buffer.length, source.length - offset));
                 System.arraycopy(source, offset, buffer, 0, n);
                 return n;
-            }, TSInputEncoding.TSInputEncodingUTF8);
+            }, TSInputEncoding.TSInputEncodingUTF8, state -> budget.exceeded()); // true cancels
             if (syntax == null) {
+                LOG.debugf("parse of %d bytes cancelled over its budget; atomized as text", source.length);
                 return Optional.empty();
             }
             try (syntax) {
@@ -127,6 +157,25 @@ public final class CodeAtomizer implements Atomizer {
                 LOG.warnf("tree-sitter unavailable (%s); source code is atomized as text", e.toString());
             }
             return Optional.empty();
+        }
+    }
+
+    /** CPU time of the parsing thread (wall time where the JVM cannot measure it). */
+    private static final class Budget {
+        private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
+        private final boolean cpu = THREADS.isCurrentThreadCpuTimeSupported();
+        private final long deadline;
+
+        Budget(long nanos) {
+            this.deadline = now() + nanos;
+        }
+
+        boolean exceeded() {
+            return now() - deadline > 0;
+        }
+
+        private long now() {
+            return cpu ? THREADS.getCurrentThreadCpuTime() : System.nanoTime();
         }
     }
 
