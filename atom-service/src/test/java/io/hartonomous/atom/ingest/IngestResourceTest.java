@@ -69,6 +69,33 @@ class IngestResourceTest {
     }
 
     @Test
+    void ingestsSourceCodeAsASyntaxTree() {
+        int tenant = TENANTS.incrementAndGet();
+        byte[] input = """
+                package demo;
+
+                /** Counts things; long enough that every level is a composite atom. */
+                public final class Counter {
+                    private long count;
+
+                    public long increment(long by) {
+                        count += by;
+                        return count;
+                    }
+                }
+                """.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        String root = ContentHash.sha256(input).hex();
+        assertThat(ingest(tenant, "Counter.java", input)).containsEntry("rootHash", root);
+        assertThat(content(tenant, root)).isEqualTo(input);
+        given().auth().oauth2(token(tenant)).when().get("/api/v1/atoms/" + root)
+                .then().statusCode(200).body("modality", equalTo("code")).body("subtype", equalTo("namespace"));
+        given().auth().oauth2(token(tenant)).when().get("/api/v1/atoms/" + root + "/components")
+                .then().statusCode(200)
+                .body("components.find { it.subtype == 'class' }.z", equalTo(2.0f))
+                .body("components.find { it.subtype == 'class' }.x", equalTo(3.0f));
+    }
+
+    @Test
     void servesByteRanges() {
         int tenant = TENANTS.incrementAndGet();
         byte[] input = new byte[200_000];

@@ -60,26 +60,48 @@ public final class TextAtomizer implements Atomizer {
     }
 
     static TreeWriter.Ref writeLine(TreeWriter tree, byte[] line, int length, IntArrayList single) throws IOException {
+        return writeLine(tree, line, 0, length, MODALITY, single);
+    }
+
+    /**
+     * Writes one line under the current level: a leaf if it has at most 64 bytes, otherwise a
+     * {@code line} composite of its tokens. Reused by atomizers of text-like formats (code).
+     *
+     * @return the line's atom
+     */
+    public static TreeWriter.Ref writeLine(TreeWriter tree, byte[] bytes, int offset, int length, String modality,
+                                           IntArrayList single) throws IOException {
         if (length <= AtomNode.MAX_LEAF) {
-            return tree.leaf(line, 0, length, MODALITY, "line");
+            return tree.leaf(bytes, offset, length, modality, "line");
         }
-        tree.open(MODALITY, "line");
-        if (!Utf8.isValid(line, 0, length) || !writeTokens(tree, line, length, single)) {
-            tree.bytes(line, 0, length, MODALITY, "bytes");
-        }
+        tree.open(modality, "line");
+        writeTokens(tree, bytes, offset, length, modality, single);
         return tree.close();
     }
 
-    /** Writes the line's BPE tokens; false (having written nothing) if they would not rebuild it. */
-    private static boolean writeTokens(TreeWriter tree, byte[] line, int length, IntArrayList single) throws IOException {
-        IntArrayList tokens = TOKENIZER.encodeOrdinary(new String(line, 0, length, StandardCharsets.UTF_8));
+    /**
+     * Writes bytes as BPE token leaves directly under the current level, or as 64-byte
+     * {@code bytes} leaves where they are not valid UTF-8 or the tokens would not rebuild them.
+     */
+    public static void writeTokens(TreeWriter tree, byte[] bytes, int offset, int length, String modality,
+                                   IntArrayList single) throws IOException {
+        if (!Utf8.isValid(bytes, offset, length) || !writeBpe(tree, bytes, offset, length, modality, single)) {
+            tree.bytes(bytes, offset, length, modality, "bytes");
+        }
+    }
+
+    /** Writes the BPE tokens; false (having written nothing) if they would not rebuild the bytes. */
+    private static boolean writeBpe(TreeWriter tree, byte[] line, int offset, int length, String modality,
+                                    IntArrayList single) throws IOException {
+        IntArrayList tokens = TOKENIZER.encodeOrdinary(new String(line, offset, length, StandardCharsets.UTF_8));
         byte[][] pieces = new byte[tokens.size()][];
         int at = 0;
         for (int i = 0; i < tokens.size(); i++) {
             single.clear();
             single.add(tokens.get(i));
             byte[] piece = TOKENIZER.decodeBytes(single);
-            if (at + piece.length > length || !Arrays.equals(piece, 0, piece.length, line, at, at + piece.length)) {
+            if (at + piece.length > length
+                    || !Arrays.equals(piece, 0, piece.length, line, offset + at, offset + at + piece.length)) {
                 return false;
             }
             pieces[i] = piece;
@@ -89,7 +111,7 @@ public final class TextAtomizer implements Atomizer {
             return false;
         }
         for (byte[] piece : pieces) {
-            tree.bytes(piece, 0, piece.length, MODALITY, "token");
+            tree.bytes(piece, 0, piece.length, modality, "token");
         }
         return true;
     }
