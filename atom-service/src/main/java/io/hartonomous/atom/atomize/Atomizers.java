@@ -1,6 +1,7 @@
 package io.hartonomous.atom.atomize;
 
 import io.hartonomous.atom.atomize.binary.BinaryAtomizer;
+import io.hartonomous.atom.atomize.image.ImageAtomizer;
 import io.hartonomous.atom.atomize.text.TextAtomizer;
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -14,7 +15,10 @@ import java.util.List;
 @ApplicationScoped
 public class Atomizers {
 
-    private final List<Atomizer> all = List.of(new TextAtomizer(), new BinaryAtomizer());
+    private final List<Atomizer> all = List.of(
+            new ImageAtomizer(),
+            new TextAtomizer(),
+            new BinaryAtomizer());
 
     /** The best-scoring atomizer; binary takes anything. */
     public Atomizer choose(Sniff sniff) {
