@@ -1,5 +1,6 @@
 package io.hartonomous.atom.atomize;
 
+import io.hartonomous.atom.atomize.audio.WavAtomizer;
 import io.hartonomous.atom.atomize.binary.BinaryAtomizer;
 import io.hartonomous.atom.atomize.image.ImageAtomizer;
 import io.hartonomous.atom.atomize.text.TextAtomizer;
@@ -17,6 +18,7 @@ public class Atomizers {
 
     private final List<Atomizer> all = List.of(
             new ImageAtomizer(),
+            new WavAtomizer(),
             new TextAtomizer(),
             new BinaryAtomizer());
 
