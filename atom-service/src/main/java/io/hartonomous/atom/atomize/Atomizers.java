@@ -2,6 +2,7 @@ package io.hartonomous.atom.atomize;
 
 import io.hartonomous.atom.atomize.audio.WavAtomizer;
 import io.hartonomous.atom.atomize.binary.BinaryAtomizer;
+import io.hartonomous.atom.atomize.database.TableAtomizer;
 import io.hartonomous.atom.atomize.image.ImageAtomizer;
 import io.hartonomous.atom.atomize.text.TextAtomizer;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -19,6 +20,7 @@ public class Atomizers {
     private final List<Atomizer> all = List.of(
             new ImageAtomizer(),
             new WavAtomizer(),
+            new TableAtomizer(),
             new TextAtomizer(),
             new BinaryAtomizer());
 
