@@ -127,6 +127,26 @@ class ImageAtomizerTest {
     }
 
     @Test
+    void corruptWebpIsRecognisedAndKeepsTheByteViewOnly() throws Exception {
+        // no WebP encoder here and no WebP on the machine: a VP8L header over random data exercises the reader
+        byte[] webp = new byte[600];
+        new java.util.Random(11).nextBytes(webp);
+        System.arraycopy("RIFF".getBytes(StandardCharsets.US_ASCII), 0, webp, 0, 4);
+        ByteBuffer.wrap(webp, 4, 4).order(java.nio.ByteOrder.LITTLE_ENDIAN).putInt(webp.length - 8);
+        System.arraycopy("WEBPVP8L".getBytes(StandardCharsets.US_ASCII), 0, webp, 8, 8);
+        ByteBuffer.wrap(webp, 16, 4).order(java.nio.ByteOrder.LITTLE_ENDIAN).putInt(webp.length - 20);
+        webp[20] = 0x2f;
+        assertThat(images.score(new Sniff("x.webp", webp, webp.length))).isGreaterThanOrEqualTo(80);
+        TestingContext context = new TestingContext();
+        try {
+            TestingTrees.atomize(images, "x.webp", webp, context);
+            assertThat(context.derived).isEmpty();
+        } catch (MalformedInputException e) {
+            assertThat(e.getMessage()).contains("pixels"); // random dimensions may exceed the limit
+        }
+    }
+
+    @Test
     void scoresBySignatureNotByName() throws Exception {
         byte[] png = gradient("png", 4, 4, BufferedImage.TYPE_INT_ARGB);
         assertThat(images.score(new Sniff("photo.txt", png, png.length))).isGreaterThanOrEqualTo(80);
