@@ -1,7 +1,10 @@
 package io.hartonomous.atom.atomize;
 
+import io.hartonomous.atom.atomize.audio.WavAtomizer;
 import io.hartonomous.atom.atomize.binary.BinaryAtomizer;
 import io.hartonomous.atom.atomize.code.CodeAtomizer;
+import io.hartonomous.atom.atomize.database.TableAtomizer;
+import io.hartonomous.atom.atomize.image.ImageAtomizer;
 import io.hartonomous.atom.atomize.text.TextAtomizer;
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -15,7 +18,13 @@ import java.util.List;
 @ApplicationScoped
 public class Atomizers {
 
-    private final List<Atomizer> all = List.of(new CodeAtomizer(), new TextAtomizer(), new BinaryAtomizer());
+    private final List<Atomizer> all = List.of(
+            new ImageAtomizer(),
+            new WavAtomizer(),
+            new TableAtomizer(),
+            new CodeAtomizer(),
+            new TextAtomizer(),
+            new BinaryAtomizer());
 
     /** The best-scoring atomizer; binary takes anything. */
     public Atomizer choose(Sniff sniff) {

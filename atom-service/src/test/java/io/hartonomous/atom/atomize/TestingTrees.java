@@ -17,8 +17,13 @@ final class TestingTrees {
 
     record Result(List<AtomNode> nodes, TreeWriter.Ref root, Map<ContentHash, AtomNode> byHash) {
         byte[] rebuild() {
+            return rebuild(root.hash());
+        }
+
+        /** Rebuilds any emitted atom, e.g. a derived view's root. */
+        byte[] rebuild(ContentHash hash) {
             ByteArrayOutputStream out = new ByteArrayOutputStream();
-            write(root.hash(), out);
+            write(hash, out);
             return out.toByteArray();
         }
 
@@ -36,6 +41,11 @@ final class TestingTrees {
     }
 
     static Result atomize(Atomizer atomizer, String name, byte[] input) throws IOException {
+        return atomize(atomizer, name, input, AtomizeContext.NONE);
+    }
+
+    /** As {@link #atomize(Atomizer, String, byte[])}, recording derived views and relations in {@code context}. */
+    static Result atomize(Atomizer atomizer, String name, byte[] input, AtomizeContext context) throws IOException {
         List<AtomNode> nodes = new ArrayList<>();
         Map<ContentHash, AtomNode> byHash = new HashMap<>();
         TreeWriter tree = new TreeWriter(node -> {
@@ -46,7 +56,7 @@ final class TestingTrees {
             byHash.putIfAbsent(node.hash(), node);
         });
         Sniff sniff = new Sniff(name, java.util.Arrays.copyOf(input, Math.min(4096, input.length)), input.length);
-        atomizer.atomize(new ByteArrayInputStream(input), sniff, tree, AtomizeContext.NONE);
+        atomizer.atomize(new ByteArrayInputStream(input), sniff, tree, context);
         TreeWriter.Ref root = tree.finish();
         Result result = new Result(nodes, root, byHash);
         assertThat(root.hash()).isEqualTo(ContentHash.sha256(input));
