@@ -1,6 +1,9 @@
 package io.hartonomous.atom.atomize;
 
 import io.hartonomous.atom.atomize.binary.BinaryAtomizer;
+import io.hartonomous.atom.atomize.model.GgufAtomizer;
+import io.hartonomous.atom.atomize.model.OnnxAtomizer;
+import io.hartonomous.atom.atomize.model.SafetensorsAtomizer;
 import io.hartonomous.atom.atomize.text.TextAtomizer;
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -14,7 +17,12 @@ import java.util.List;
 @ApplicationScoped
 public class Atomizers {
 
-    private final List<Atomizer> all = List.of(new TextAtomizer(), new BinaryAtomizer());
+    private final List<Atomizer> all = List.of(
+            new TextAtomizer(),
+            new SafetensorsAtomizer(),
+            new GgufAtomizer(),
+            new OnnxAtomizer(),
+            new BinaryAtomizer());
 
     /** The best-scoring atomizer; binary takes anything. */
     public Atomizer choose(Sniff sniff) {
