@@ -36,6 +36,11 @@ final class TestingTrees {
     }
 
     static Result atomize(Atomizer atomizer, String name, byte[] input) throws IOException {
+        return atomize(atomizer, name, input, AtomizeContext.NONE);
+    }
+
+    /** As {@link #atomize(Atomizer, String, byte[])}, recording into {@code context}. */
+    static Result atomize(Atomizer atomizer, String name, byte[] input, AtomizeContext context) throws IOException {
         List<AtomNode> nodes = new ArrayList<>();
         Map<ContentHash, AtomNode> byHash = new HashMap<>();
         TreeWriter tree = new TreeWriter(node -> {
@@ -46,7 +51,7 @@ final class TestingTrees {
             byHash.putIfAbsent(node.hash(), node);
         });
         Sniff sniff = new Sniff(name, java.util.Arrays.copyOf(input, Math.min(4096, input.length)), input.length);
-        atomizer.atomize(new ByteArrayInputStream(input), sniff, tree, AtomizeContext.NONE);
+        atomizer.atomize(new ByteArrayInputStream(input), sniff, tree, context);
         TreeWriter.Ref root = tree.finish();
         Result result = new Result(nodes, root, byHash);
         assertThat(root.hash()).isEqualTo(ContentHash.sha256(input));
@@ -63,6 +68,32 @@ final class TestingTrees {
         }
         assertThat(result.rebuild()).isEqualTo(input);
         return result;
+    }
+
+    /**
+     * For inputs whose tree is too big to keep: runs the atomizer keeping only the distinct hashes,
+     * and checks children before parents, leaf sizes, the root (SHA-256 of the input) and length.
+     *
+     * @return the number of distinct atoms
+     */
+    static long atomizeStreaming(Atomizer atomizer, String name, byte[] input, AtomizeContext context) throws IOException {
+        java.util.Set<ContentHash> seen = new java.util.HashSet<>();
+        TreeWriter tree = new TreeWriter(node -> {
+            if (node instanceof AtomNode.Composite c) {
+                for (AtomNode.Edge e : c.children()) {
+                    if (!seen.contains(e.child())) {
+                        throw new AssertionError("child " + e.child() + " emitted after its parent");
+                    }
+                }
+            }
+            seen.add(node.hash());
+        });
+        Sniff sniff = new Sniff(name, java.util.Arrays.copyOf(input, Math.min(4096, input.length)), input.length);
+        atomizer.atomize(new ByteArrayInputStream(input), sniff, tree, context);
+        TreeWriter.Ref root = tree.finish();
+        assertThat(root.hash()).isEqualTo(ContentHash.sha256(input));
+        assertThat(root.length()).isEqualTo(input.length);
+        return seen.size();
     }
 
     private TestingTrees() {
