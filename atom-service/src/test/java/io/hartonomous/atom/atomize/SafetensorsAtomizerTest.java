@@ -33,7 +33,8 @@ class SafetensorsAtomizerTest {
                 new St(prefix + "encoder.layer.0.attention.qkv.bias", "F32", new long[]{3, 384}, bias),
                 new St(prefix + "encoder.layer.0.attention.qkv.bias_f16", "F16", new long[]{3, 384},
                         TestingModels.toF16(new TestingModels.Tensor("", 1, null, bias).floats())),
-                new St(prefix + "encoder.layer.0.intermediate.weight_i8", "I8", int8.dims(), int8.data()),
+                new St(prefix + "encoder.layer.0.intermediate.weight_i8", "I8", new long[]{16, int8.dims()[1]},
+                        Arrays.copyOf(int8.data(), (int) (16 * int8.dims()[1]))),
                 new St(prefix + "scale", "F32", new long[]{}, f32(0.5f)),
                 new St(prefix + "tiny", "F32", new long[]{2, 3}, f32(1, 2, 3, 4, 5, 6)),
                 new St(prefix + "empty", "F32", new long[]{0, 4}, new byte[0]));
