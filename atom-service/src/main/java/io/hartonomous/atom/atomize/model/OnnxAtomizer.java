@@ -337,13 +337,13 @@ public final class OnnxAtomizer implements Atomizer {
                 } else if (f.number() == 8 && f.wire() == 2 && f.payload() <= KEEP) {
                     tap.as("field");
                     name = utf8(readField(f));
-                } else if (layer < 0 && unit != 0 && !dims.isEmpty() && fits(dims, unit, f)) {
+                } else if (layer < 0 && unit != 0 && fits(dims, unit, f)) {
                     recordModel();
                     layer = layers++;
                     tap.as("field");
                     tap.skip(f.headLength(), "a tensor data header");
                     tap.cut();
-                    long cols = dims.get(dims.size() - 1);
+                    long cols = dims.isEmpty() ? 1 : dims.get(dims.size() - 1);
                     String quantization = quantization(dataType);
                     if (unit > 0) {
                         elements = f.payload() / unit;
