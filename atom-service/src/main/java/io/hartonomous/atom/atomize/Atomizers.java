@@ -5,6 +5,9 @@ import io.hartonomous.atom.atomize.binary.BinaryAtomizer;
 import io.hartonomous.atom.atomize.code.CodeAtomizer;
 import io.hartonomous.atom.atomize.database.TableAtomizer;
 import io.hartonomous.atom.atomize.image.ImageAtomizer;
+import io.hartonomous.atom.atomize.model.GgufAtomizer;
+import io.hartonomous.atom.atomize.model.OnnxAtomizer;
+import io.hartonomous.atom.atomize.model.SafetensorsAtomizer;
 import io.hartonomous.atom.atomize.text.TextAtomizer;
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -19,6 +22,9 @@ import java.util.List;
 public class Atomizers {
 
     private final List<Atomizer> all = List.of(
+            new SafetensorsAtomizer(),
+            new GgufAtomizer(),
+            new OnnxAtomizer(),
             new ImageAtomizer(),
             new WavAtomizer(),
             new TableAtomizer(),

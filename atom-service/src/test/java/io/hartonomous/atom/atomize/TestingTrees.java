@@ -75,6 +75,32 @@ final class TestingTrees {
         return result;
     }
 
+    /**
+     * For inputs whose tree is too big to keep: runs the atomizer keeping only the distinct hashes,
+     * and checks children before parents, leaf sizes, the root (SHA-256 of the input) and length.
+     *
+     * @return the number of distinct atoms
+     */
+    static long atomizeStreaming(Atomizer atomizer, String name, byte[] input, AtomizeContext context) throws IOException {
+        java.util.Set<ContentHash> seen = new java.util.HashSet<>();
+        TreeWriter tree = new TreeWriter(node -> {
+            if (node instanceof AtomNode.Composite c) {
+                for (AtomNode.Edge e : c.children()) {
+                    if (!seen.contains(e.child())) {
+                        throw new AssertionError("child " + e.child() + " emitted after its parent");
+                    }
+                }
+            }
+            seen.add(node.hash());
+        });
+        Sniff sniff = new Sniff(name, java.util.Arrays.copyOf(input, Math.min(4096, input.length)), input.length);
+        atomizer.atomize(new ByteArrayInputStream(input), sniff, tree, context);
+        TreeWriter.Ref root = tree.finish();
+        assertThat(root.hash()).isEqualTo(ContentHash.sha256(input));
+        assertThat(root.length()).isEqualTo(input.length);
+        return seen.size();
+    }
+
     private TestingTrees() {
     }
 }
