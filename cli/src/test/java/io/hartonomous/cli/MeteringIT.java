@@ -33,6 +33,7 @@ class MeteringIT {
     private static final int TENANT = 4242;
     private static final ObjectMapper JSON = new ObjectMapper();
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private static final Duration REQUEST_TIMEOUT = Duration.ofMinutes(2);
     private final Path root = Path.of(System.getProperty("hartonomous.repo.root", "..")).toAbsolutePath().normalize();
 
     @Test
@@ -44,6 +45,7 @@ class MeteringIT {
                 Map.of("HARTONOMOUS_BILLING_URL", "http://127.0.0.1:" + billing.port(),
                         "HARTONOMOUS_SERVICE_TOKEN_PRIVATE_KEY", TestingTokens.privateKeyPem(),
                         "HARTONOMOUS_ATOM_INGEST_CHUNK_SIZE", "300",
+                        "HARTONOMOUS_ATOM_INGEST_INLINE_BYTES", "0",
                         "HARTONOMOUS_ATOM_INGEST_LEASE", "3s",
                         "HARTONOMOUS_ATOM_METERING_MAX_BACKOFF", "1s",
                         "HARTONOMOUS_ATOM_INGEST_SPOOL_DIR", root.resolve("atom-service/target/it-spool").toString())).start()) {
@@ -107,6 +109,7 @@ class MeteringIT {
 
     private JsonNode ingest(TestingServiceProcess atoms, String name, byte[] body, boolean wait) throws Exception {
         HttpResponse<String> r = http.send(HttpRequest.newBuilder(atoms.uri("/api/v1/ingest?name=" + name + "&wait=" + wait))
+                .timeout(REQUEST_TIMEOUT)
                 .header("Authorization", "Bearer " + TestingTokens.token(TENANT, "ingest"))
                 .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(), HttpResponse.BodyHandlers.ofString());
         assertThat(r.statusCode()).as(r.body()).isIn(201, 202, 429);

@@ -69,6 +69,14 @@ public final class Supervisor {
         }
         serviceEnv.putIfAbsent("MP_JWT_VERIFY_PUBLICKEY_LOCATION", home.publicKey().toAbsolutePath().toString());
         serviceEnv.putIfAbsent("QUARKUS_HTTP_HOST", "127.0.0.1");
+        // services sign their own service-to-service tokens with the same local dev key
+        serviceEnv.putIfAbsent("HARTONOMOUS_SERVICE_TOKEN_PRIVATE_KEY_LOCATION", home.privateKey().toAbsolutePath().toString());
+        // uploads must survive a restart for jobs to resume
+        serviceEnv.putIfAbsent("HARTONOMOUS_ATOM_INGEST_SPOOL_DIR", home.dir().resolve("spool").toAbsolutePath().toString());
+        for (ServiceSpec spec : ServiceSpec.SUITE) {
+            serviceEnv.putIfAbsent("HARTONOMOUS_" + spec.name().toUpperCase(java.util.Locale.ROOT) + "_URL",
+                    "http://127.0.0.1:" + spec.port(env));
+        }
         state.write(home.stateFile());
 
         String java = ProcessHandle.current().info().command().orElse("java");
