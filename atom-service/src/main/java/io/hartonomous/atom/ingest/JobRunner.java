@@ -351,6 +351,12 @@ public class JobRunner {
                         }
                     }
                     atoms.insertRelations(conn, job.tenant(), all);
+                    if (!pendingNext.isEmpty()) {
+                        // atoms no parent took (an atomizer emitted a second decomposition of content
+                        // already decomposed): dead, like the rest of a failed job
+                        atoms.release(conn, job.tenant(), pendingNext, others);
+                        pendingNext.clear();
+                    }
                 }
                 long offset = committed + nodes.size();
                 if (!jobs.progress(conn, job.id(), owner, offset, fresh.size(), distinct.size() - fresh.size(),

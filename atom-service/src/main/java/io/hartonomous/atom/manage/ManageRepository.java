@@ -26,6 +26,7 @@ public class ManageRepository {
     private final String deadBatch;
     private final String deleteRelations;
     private final String deleteEdges;
+    private final String deleteEdgesInto;
     private final String deleteAtoms;
 
     public ManageRepository(Database db) {
@@ -49,6 +50,8 @@ public class ManageRepository {
                 + d.inList("TargetAtomId", SqlType.BIGINT, 2);
         this.deleteEdges = d.render("DELETE FROM dbo.AtomComposition WHERE TenantId = ? AND ")
                 + d.inList("ParentAtomHash", SqlType.HASH, 2);
+        this.deleteEdgesInto = d.render("DELETE FROM dbo.AtomComposition WHERE TenantId = ? AND ")
+                + d.inList("ComponentAtomHash", SqlType.HASH, 2);
         this.deleteAtoms = d.render("DELETE FROM dbo.Atom WHERE TenantId = ? AND ReferenceCount = 0 AND ")
                 + d.inList("AtomId", SqlType.BIGINT, 2);
     }
@@ -82,20 +85,27 @@ public class ManageRepository {
 
     /**
      * Deletes up to {@code batch} dead atoms of the tenant (never one in {@code pending}), with the
-     * relations pointing at them; their own edges go with them (cascade). Returns how many went.
+     * composition edges out of and into them and the relations pointing at them. Edges into a dead
+     * atom come only from dead parents (the counts say so), which may fall in a later batch.
+     * Returns how many atoms went.
      */
     public int collectBatch(SqlConnection conn, int tenant, int batch, Set<ContentHash> pending) {
         List<Object> ids = new ArrayList<>();
+        List<Object> hashes = new ArrayList<>();
         for (Row r : Tx.execute(conn, deadBatch, List.of(tenant, batch))) {
-            if (!pending.contains(ContentHash.of(io.hartonomous.atom.store.Rows.bytes(r.getValue(1))))) {
+            byte[] hash = io.hartonomous.atom.store.Rows.bytes(r.getValue(1));
+            if (!pending.contains(ContentHash.of(hash))) {
                 ids.add(r.getLong(0));
+                hashes.add(hash);
             }
         }
         if (ids.isEmpty()) {
             return 0;
         }
-        Object list = db.dialect().bindList(SqlType.BIGINT, ids);
-        Tx.execute(conn, deleteRelations, List.of(tenant, list));
-        return Tx.execute(conn, deleteAtoms, List.of(tenant, list)).rowCount();
+        // a bound list belongs to its statement: bind afresh for each one
+        Tx.execute(conn, deleteEdges, List.of(tenant, db.dialect().bindList(SqlType.HASH, hashes)));
+        Tx.execute(conn, deleteEdgesInto, List.of(tenant, db.dialect().bindList(SqlType.HASH, hashes)));
+        Tx.execute(conn, deleteRelations, List.of(tenant, db.dialect().bindList(SqlType.BIGINT, ids)));
+        return Tx.execute(conn, deleteAtoms, List.of(tenant, db.dialect().bindList(SqlType.BIGINT, ids))).rowCount();
     }
 }

@@ -173,7 +173,7 @@ class IngestResourceTest {
     @Test
     void statsFollowTheContract() {
         int tenant = TENANTS.incrementAndGet();
-        ingest(tenant, "s.txt", "statistics text line, long enough to be composite of tokens, yes.\n".repeat(10).getBytes());
+        ingest(tenant, "s.txt", "statistics text line long enough to be composite of tokens and nothing else\n".repeat(10).getBytes());
         given().auth().oauth2(token(tenant)).when().get("/api/v1/stats")
                 .then().statusCode(200)
                 .body("atoms", greaterThan(0)).body("compositions", greaterThan(0))
