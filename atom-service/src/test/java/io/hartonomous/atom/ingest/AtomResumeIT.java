@@ -44,6 +44,7 @@ class AtomResumeIT {
         Path spool = Files.createTempDirectory(module.resolve("target"), "spool-");
         Map<String, String> settings = Map.of(
                 "HARTONOMOUS_ATOM_INGEST_CHUNK_SIZE", "200",
+                "HARTONOMOUS_ATOM_METERING_ENABLED", "false", // resumption only; MeteringIT runs it with billing
                 "HARTONOMOUS_ATOM_INGEST_LEASE", "2s",
                 "HARTONOMOUS_ATOM_INGEST_INLINE_BYTES", "0",
                 "HARTONOMOUS_ATOM_INGEST_POLL", "200ms",
@@ -70,7 +71,8 @@ class AtomResumeIT {
 
         TestingPostgres.Database uninterrupted = TestingPostgres.freshDatabase("straight");
         try (TestingServiceProcess service = new TestingServiceProcess(module, "HARTONOMOUS_ATOM_PORT", uninterrupted,
-                Map.of("HARTONOMOUS_ATOM_INGEST_CHUNK_SIZE", "200", "HARTONOMOUS_ATOM_INGEST_SPOOL_DIR", spool.toString()))
+                Map.of("HARTONOMOUS_ATOM_INGEST_CHUNK_SIZE", "200", "HARTONOMOUS_ATOM_METERING_ENABLED", "false",
+                        "HARTONOMOUS_ATOM_INGEST_SPOOL_DIR", spool.toString()))
                 .start()) {
             String straight = submit(service, corpus);
             waitForStatus(uninterrupted, straight, "Completed", Duration.ofMinutes(4));

@@ -50,6 +50,17 @@ public final class ProblemMappers {
     }
 
     @ServerExceptionMapper
+    public Response mismatchedJson(com.fasterxml.jackson.databind.exc.MismatchedInputException e,
+                                   ContainerRequestContext request) {
+        return badJson(e, request);
+    }
+
+    @ServerExceptionMapper
+    public Response unparsableJson(com.fasterxml.jackson.core.JsonParseException e, ContainerRequestContext request) {
+        return badJson(e, request);
+    }
+
+    @ServerExceptionMapper
     public Response badJson(JsonProcessingException e, ContainerRequestContext request) {
         return respond(ErrorCode.INVALID_REQUEST, "The request body is not valid JSON for this operation: "
                 + e.getOriginalMessage(), Map.of(), request);
