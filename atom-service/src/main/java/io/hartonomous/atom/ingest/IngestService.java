@@ -1,6 +1,5 @@
 package io.hartonomous.atom.ingest;
 
-import io.hartonomous.common.error.ErrorCode;
 import io.hartonomous.common.error.HartonomousException;
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -85,11 +84,5 @@ public class IngestService {
             return null;
         }
         return contentType.trim();
-    }
-
-    static void require(boolean condition, ErrorCode code, String detail) {
-        if (!condition) {
-            throw new HartonomousException(code, detail);
-        }
     }
 }

@@ -169,7 +169,7 @@ public class JobRunner {
             Set<ContentHash> others = jobs.pendingOfOthers(conn, job.tenant(), job.id());
             atoms.pin(conn, job.tenant(), job.rootHash(), job.id(), job.fileName(), others);
             if (!jobs.progress(conn, job.id(), owner, 0, 0, 1, Set.of(), null, leaseUntil(), 0,
-                    usageJson(finalEvents(job, 0, null)))) {
+                    usageJson(finalEvents(job)))) {
                 throw new IllegalStateException("lost the lease on job " + job.id());
             }
             jobs.complete(conn, job.id());
@@ -231,6 +231,7 @@ public class JobRunner {
         private long coefficientsCommitted;
         private long coefficientsNow;
         private Integer modelId;
+        private String usageWritten;
         private long emitted;
         private long committed;
         private long chunks;
@@ -359,9 +360,10 @@ public class JobRunner {
                     }
                 }
                 long offset = committed + nodes.size();
+                usageWritten = usageJson(chunkEvents(job, committed, fresh.size(), reservation, root != null));
                 if (!jobs.progress(conn, job.id(), owner, offset, fresh.size(), distinct.size() - fresh.size(),
                         root != null ? Set.of() : pendingNext, modality, leaseUntil(), coefficientsCommitted + coefficientsNow,
-                        usageJson(chunkEvents(job, committed, fresh.size(), reservation, root != null)))) {
+                        usageWritten)) {
                     throw new HartonomousException(ErrorCode.CONFLICT, "Another worker took over job " + job.id() + ".");
                 }
                 if (root != null) {
@@ -369,7 +371,7 @@ public class JobRunner {
                 }
                 return pendingNext;
             });
-            reportUnreported(job, owner);
+            report(job, owner, usageWritten);
             coefficientsCommitted += coefficientsNow;
             for (long i = 0; i < coefficientsNow; i++) {
                 coefficientQueue.pollFirst();
@@ -417,12 +419,12 @@ public class JobRunner {
             events.add(atomsEvent);
         }
         if (last) {
-            events.addAll(finalEvents(job, atomsCreated, reservation));
+            events.addAll(finalEvents(job));
         }
         return events;
     }
 
-    private List<Map<String, Object>> finalEvents(Job job, long atoms, String reservation) {
+    private List<Map<String, Object>> finalEvents(Job job) {
         return List.of(event(job, job.id() + ":bytes", "bytes_ingested", job.totalBytes()),
                 event(job, job.id() + ":job", "ingest_jobs", 1));
     }
@@ -448,13 +450,16 @@ public class JobRunner {
         }
     }
 
-    /** Sends the job's unacknowledged usage events (if any), waiting for billing as long as it takes. */
+    /** Sends the usage events a crashed run committed but never got acknowledged (stored in the job). */
     private void reportUnreported(Job job, String owner) {
-        if (!metering.enabled()) {
-            return;
+        if (metering.enabled()) {
+            report(job, owner, jobs.findForWorker(job.id()).map(Job::unreportedUsage).orElse(null));
         }
-        String pendingUsage = jobs.findForWorker(job.id()).map(Job::unreportedUsage).orElse(null);
-        if (pendingUsage == null) {
+    }
+
+    /** Sends usage events (JSON array) and marks them acknowledged, waiting for billing as long as it takes. */
+    private void report(Job job, String owner, String pendingUsage) {
+        if (!metering.enabled() || pendingUsage == null) {
             return;
         }
         List<Map<String, Object>> events;
