@@ -320,23 +320,28 @@ public class JobRunner {
                         }
                     }
                 }
-                atoms.insertAtoms(conn, job.tenant(), fresh, job.rootHash(), job.contentType());
-                atoms.insertEdges(conn, job.tenant(), freshComposites);
-
                 Set<ContentHash> noPropagation = new HashSet<>(pending);
                 noPropagation.addAll(others);
-                fresh.forEach(n -> noPropagation.add(n.hash()));
+                Set<ContentHash> freshHashes = new HashSet<>();
+                fresh.forEach(n -> freshHashes.add(n.hash()));
+                noPropagation.addAll(freshHashes);
                 Set<ContentHash> pendingNext = new LinkedHashSet<>(pending);
+                // edges to atoms inserted now become their initial counts (no update of a new row);
+                // edges to atoms stored before are count changes. Fresh atoms are pending: their
+                // count changes never propagate, so both ways give the same counts.
+                Map<ContentHash, Long> initial = new HashMap<>();
                 Map<ContentHash, Long> deltas = new HashMap<>();
                 for (AtomNode n : fresh) {
                     if (n instanceof AtomNode.Composite c) {
                         for (AtomNode.Edge e : c.children()) {
-                            deltas.merge(e.child(), 1L, Long::sum);
+                            (freshHashes.contains(e.child()) ? initial : deltas).merge(e.child(), 1L, Long::sum);
                             pendingNext.remove(e.child());
                         }
                     }
                     pendingNext.add(n.hash());
                 }
+                atoms.insertAtoms(conn, job.tenant(), fresh, initial, job.rootHash(), job.contentType());
+                atoms.insertEdges(conn, job.tenant(), freshComposites);
                 atoms.adjust(conn, job.tenant(), deltas, noPropagation);
                 coefficientsNow = writeModelRows(conn, root != null);
                 if (root != null) {

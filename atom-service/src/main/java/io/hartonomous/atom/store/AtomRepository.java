@@ -68,7 +68,8 @@ public class AtomRepository {
         this.insertAtoms = d.bulkInsert("dbo.Atom", List.of(
                 Column.of("TenantId", SqlType.INT), HASH, Column.of("AtomicValue", SqlType.VARBINARY_64),
                 Column.of("ContentLength", SqlType.BIGINT), Column.of("Modality", SqlType.VARCHAR),
-                Column.of("Subtype", SqlType.VARCHAR), Column.of("ContentType", SqlType.VARCHAR)),
+                Column.of("Subtype", SqlType.VARCHAR), Column.of("ContentType", SqlType.VARCHAR),
+                Column.of("ReferenceCount", SqlType.BIGINT)),
                 List.of("TenantId", "ContentHash"));
         this.insertEdges = d.bulkInsert("dbo.AtomComposition", List.of(
                 Column.of("TenantId", SqlType.INT), Column.of("ParentAtomHash", SqlType.HASH),
@@ -142,15 +143,20 @@ public class AtomRepository {
         return found;
     }
 
-    /** Inserts atoms (count 0) in one statement; the root node may carry a content type. */
-    public void insertAtoms(SqlConnection conn, int tenant, List<AtomNode> nodes, ContentHash root, String rootContentType) {
+    /**
+     * Inserts atoms in one statement, each with its initial reference count (the edges to it from
+     * composites inserted in the same transaction; 0 if absent), so that new atoms are written once
+     * instead of inserted and then updated; the root node may carry a content type.
+     */
+    public void insertAtoms(SqlConnection conn, int tenant, List<AtomNode> nodes, Map<ContentHash, Long> initialCounts,
+                            ContentHash root, String rootContentType) {
         if (nodes.isEmpty()) {
             return;
         }
         List<Object[]> rows = new ArrayList<>(nodes.size());
         for (AtomNode n : nodes) {
             rows.add(new Object[]{tenant, n.hash().bytes(), n.value(), n.length(), n.modality(), n.subtype(),
-                    n.hash().equals(root) ? rootContentType : null});
+                    n.hash().equals(root) ? rootContentType : null, initialCounts.getOrDefault(n.hash(), 0L)});
         }
         List<Object> params = insertAtoms.bind(rows);
         Tx.execute(conn, insertAtoms.sql(), params);

@@ -65,7 +65,9 @@ final class TensorWriter {
             return rows * units == 1 ? last.hash() : null;
         }
         tap.open("tensor");
-        if (rowBytes > AtomNode.MAX_LEAF) {
+        if (!coefficients && unitBytes <= AtomNode.MAX_LEAF) {
+            runs(layer, rows, units, unitBytes, rowBytes, end, subtype);
+        } else if (rowBytes > AtomNode.MAX_LEAF) {
             pieces(rows, FANOUT, end, "rows", r -> {
                 long rowEnd = tap.offset() + rowBytes;
                 tap.open("row");
@@ -81,6 +83,31 @@ final class TensorWriter {
             });
         }
         return tap.close(position(0, 0, layer)).hash();
+    }
+
+    /**
+     * Without coefficient rows no value needs an atom of its own: the data is written as runs of
+     * whole units of at most 64 bytes (a row, or 64 / unitBytes units of a longer row; quantized
+     * blocks are never split), positioned at their first unit. Identical runs still deduplicate.
+     */
+    private void runs(int layer, long rows, long units, int unitBytes, long rowBytes, long end, String subtype)
+            throws IOException {
+        if (rowBytes <= AtomNode.MAX_LEAF) {
+            pieces(rows, FANOUT, end, "rows", r -> tap.value((int) rowBytes, subtype, position(0, r, layer)));
+            return;
+        }
+        int perRun = AtomNode.MAX_LEAF / unitBytes;
+        long runsPerRow = (units + perRun - 1) / perRun;
+        pieces(rows, FANOUT, end, "rows", r -> {
+            long rowEnd = tap.offset() + rowBytes;
+            tap.open("row");
+            pieces(runsPerRow, FANOUT, rowEnd, "segment", c -> {
+                long first = c * perRun;
+                int n = (int) Math.min(perRun, units - first);
+                tap.value(n * unitBytes, subtype, position(first, r, layer));
+            });
+            tap.close(position(0, r, layer));
+        });
     }
 
     /**

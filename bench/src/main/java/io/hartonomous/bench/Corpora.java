@@ -1,0 +1,122 @@
+package io.hartonomous.bench;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.Enumeration;
+import java.util.List;
+import java.util.stream.Stream;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipFile;
+
+/**
+ * Real inputs nobody here wrote, taken from the machine, deterministic for a given machine:
+ * the plain-text documentation under {@code /usr/share/doc}, the JDK's own Java sources
+ * ({@code $JAVA_HOME/lib/src.zip}) and the all-MiniLM-L6-v2 ONNX model shipped in a Maven artifact.
+ */
+final class Corpora {
+
+    private Corpora() {
+    }
+
+    /** A named set of files copied under {@code dir}. */
+    record Corpus(String name, List<Path> files, long bytes) {
+    }
+
+    /** UTF-8 text files of /usr/share/doc (no .gz, no NUL byte), sorted by path, up to {@code maxBytes}. */
+    static Corpus text(Path dir, long maxBytes) throws IOException {
+        List<Path> candidates;
+        try (Stream<Path> walk = Files.walk(Path.of("/usr/share/doc"))) {
+            candidates = walk.filter(Files::isRegularFile).filter(p -> !p.toString().endsWith(".gz"))
+                    .sorted(Comparator.comparing(Path::toString)).toList();
+        }
+        List<Path> files = new ArrayList<>();
+        long total = 0;
+        Files.createDirectories(dir);
+        for (Path p : candidates) {
+            if (total >= maxBytes) {
+                break;
+            }
+            long size = Files.size(p);
+            if (size == 0 || size > 4 << 20) {
+                continue;
+            }
+            byte[] bytes = Files.readAllBytes(p);
+            if (!isText(bytes)) {
+                continue;
+            }
+            Path copy = dir.resolve(String.format("%05d-%s", files.size(), p.getFileName()));
+            Files.write(copy, bytes);
+            files.add(copy);
+            total += size;
+        }
+        return new Corpus("text (/usr/share/doc)", files, total);
+    }
+
+    /** .java entries of the running JDK's src.zip, sorted by name, up to {@code maxBytes}. */
+    static Corpus java(Path dir, long maxBytes) throws IOException {
+        Path zip = Path.of(System.getProperty("java.home"), "lib", "src.zip");
+        List<Path> files = new ArrayList<>();
+        long total = 0;
+        Files.createDirectories(dir);
+        try (ZipFile z = new ZipFile(zip.toFile())) {
+            List<ZipEntry> entries = new ArrayList<>();
+            for (Enumeration<? extends ZipEntry> e = z.entries(); e.hasMoreElements(); ) {
+                ZipEntry entry = e.nextElement();
+                if (entry.getName().startsWith("java.base/java/") && entry.getName().endsWith(".java")) {
+                    entries.add(entry);
+                }
+            }
+            entries.sort(Comparator.comparing(ZipEntry::getName));
+            for (ZipEntry entry : entries) {
+                if (total >= maxBytes) {
+                    break;
+                }
+                Path copy = dir.resolve(String.format("%05d-%s", files.size(),
+                        entry.getName().substring(entry.getName().lastIndexOf('/') + 1)));
+                try (InputStream in = z.getInputStream(entry)) {
+                    Files.copy(in, copy, StandardCopyOption.REPLACE_EXISTING);
+                }
+                files.add(copy);
+                total += Files.size(copy);
+            }
+        }
+        return new Corpus("java (JDK src.zip, java.base)", files, total);
+    }
+
+    /** The quantized all-MiniLM-L6-v2 ONNX file from the langchain4j artifact on the class path. */
+    static Corpus model(Path dir) throws IOException {
+        Files.createDirectories(dir);
+        Path copy = dir.resolve("all-minilm-l6-v2-q.onnx");
+        try (InputStream in = Corpora.class.getResourceAsStream("/all-minilm-l6-v2-q.onnx")) {
+            if (in == null) {
+                throw new IllegalStateException("all-minilm-l6-v2-q.onnx is not on the class path");
+            }
+            Files.copy(in, copy, StandardCopyOption.REPLACE_EXISTING);
+        }
+        return new Corpus("model (MiniLM ONNX)", List.of(copy), Files.size(copy));
+    }
+
+    private static boolean isText(byte[] bytes) {
+        for (byte b : bytes) {
+            if (b == 0) {
+                return false;
+            }
+        }
+        try {
+            StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes));
+            return true;
+        } catch (CharacterCodingException e) {
+            return false;
+        }
+    }
+}

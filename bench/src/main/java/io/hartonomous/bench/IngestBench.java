@@ -1,0 +1,253 @@
+package io.hartonomous.bench;
+
+import io.hartonomous.common.auth.JwtSigner;
+import io.hartonomous.common.auth.PemKeys;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import org.postgresql.PGConnection;
+import org.postgresql.copy.CopyManager;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.InputStream;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyPair;
+import java.security.MessageDigest;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Ingestion, re-ingestion and reconstruction throughput of the packaged atom-service over real
+ * HTTP against an embedded PostgreSQL, for three real corpora (plain-text documentation, Java
+ * sources, an ONNX model), with the storage they take and, in the same run, the rate at which
+ * PostgreSQL's own bulk path (binary COPY into tables with the same indexes) loads the very rows
+ * the ingestion wrote.
+ *
+ * <p>Settings (system properties): {@code bench.textMB} (16), {@code bench.javaMB} (16),
+ * {@code bench.clients} (2, concurrent uploads), {@code bench.coefficients} (false: model
+ * coefficient rows), {@code bench.root}.
+ */
+public final class IngestBench {
+
+    static final String COMMAND = "./mvnw -B -q -pl common,atom-service,bench -am install -DskipTests"
+            + " && ./mvnw -B -q -pl bench exec:java -Dexec.mainClass=io.hartonomous.bench.IngestBench";
+    private static final Pattern ROOT = Pattern.compile("\"rootHash\"\\s*:\\s*\"([0-9a-f]{64})\"");
+    private static final Pattern CREATED = Pattern.compile("\"atomsCreated\"\\s*:\\s*(\\d+)");
+    private static final Pattern REUSED = Pattern.compile("\"atomsReused\"\\s*:\\s*(\\d+)");
+    private static final Pattern STATUS = Pattern.compile("\"status\"\\s*:\\s*\"(\\w+)\"");
+
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final List<String> report = new ArrayList<>();
+
+    public static void main(String[] args) throws Exception {
+        new IngestBench().run();
+        System.exit(0);
+    }
+
+    void run() throws Exception {
+        long textBytes = Long.getLong("bench.textMB", 16) << 20;
+        long javaBytes = Long.getLong("bench.javaMB", 16) << 20;
+        int clients = Integer.getInteger("bench.clients", 2);
+        boolean coefficients = Boolean.getBoolean("bench.coefficients");
+        Path work = Files.createTempDirectory("ingest-bench");
+        List<Corpora.Corpus> corpora = List.of(
+                Corpora.text(work.resolve("text"), textBytes),
+                Corpora.java(work.resolve("java"), javaBytes),
+                Corpora.model(work.resolve("model")));
+        KeyPair keys = PemKeys.generateRsa();
+        JwtSigner signer = new JwtSigner(keys.getPrivate(), "hartonomous");
+        try (EmbeddedPostgres pg = EmbeddedPostgres.builder().start()) {
+            ServiceUnderTest.createDatabase(pg, "bench");
+            Map<String, String> env = Map.of(
+                    "HARTONOMOUS_ATOM_METERING_ENABLED", "false",
+                    "HARTONOMOUS_ATOM_INGEST_SPOOL_DIR", work.resolve("spool").toString());
+            List<String> jvm = new ArrayList<>(List.of("-Xmx2g"));
+            String jfr = System.getProperty("bench.jfr");
+            if (jfr != null) {
+                jvm.add("-XX:StartFlightRecording=filename=" + jfr + ",settings=profile");
+            }
+            try (ServiceUnderTest atom = ServiceUnderTest.start("atom-service", "HARTONOMOUS_ATOM_PORT", pg, "bench",
+                    PemKeys.toPem(keys.getPublic()), env, jvm, COMMAND);
+                 Connection sql = pg.getDatabase("postgres", "bench").getConnection()) {
+                int tenant = 100;
+                for (Corpora.Corpus corpus : corpora) {
+                    tenant++;
+                    String token = signer.sign(tenant, "bench", List.of("ingest", "admin"), Duration.ofHours(4));
+                    measure(atom, sql, corpus, tenant, token, clients, coefficients);
+                }
+            }
+        }
+        System.out.println();
+        System.out.println("IngestBench (atom-service over HTTP, embedded PostgreSQL 18, " + Runtime.getRuntime().availableProcessors()
+                + " cores, " + clients + " concurrent uploads, coefficients=" + coefficients + ")");
+        report.forEach(System.out::println);
+        System.out.println("reproduce: " + COMMAND);
+        System.out.println("options: -Dbench.textMB=16 -Dbench.javaMB=16 -Dbench.clients=2 -Dbench.coefficients=false");
+    }
+
+    private void measure(ServiceUnderTest atom, Connection sql, Corpora.Corpus corpus, int tenant, String token,
+                         int clients, boolean coefficients) throws Exception {
+        double mb = corpus.bytes() / 1e6;
+        long storageBefore = storage(sql);
+        Upload first = upload(atom, corpus, token, clients, coefficients);
+        long storageAfter = storage(sql);
+        Upload again = upload(atom, corpus, token, clients, coefficients);
+        if (again.created.get() != 0) {
+            throw new IllegalStateException("re-ingest of " + corpus.name() + " created " + again.created + " atoms");
+        }
+        long start = System.nanoTime();
+        long rebuilt = 0;
+        for (String root : first.roots) {
+            rebuilt += download(atom, root, token);
+        }
+        double rebuildSeconds = (System.nanoTime() - start) / 1e9;
+        double copySeconds = copy(sql, tenant);
+        double ingestRate = mb / first.seconds;
+        double copyRate = mb / copySeconds;
+        report.add(String.format("%n%s: %d files, %.1f MB", corpus.name(), corpus.files().size(), mb));
+        report.add(String.format("  ingest        %8.2f MB/s  (%.1f s, %d atoms created, %d reused)", ingestRate, first.seconds,
+                first.created.get(), first.reused.get()));
+        report.add(String.format("  COPY same rows%8.2f MB/s  (%.1f s) -> ingest reaches %.0f%% of COPY", copyRate, copySeconds,
+                100 * ingestRate / copyRate));
+        report.add(String.format("  re-ingest     %8.2f MB/s  (%.1f s, 0 atoms created)", mb / again.seconds, again.seconds));
+        report.add(String.format("  reconstruct   %8.2f MB/s  (%.1f s, %d roots, sha256 verified)", rebuilt / 1e6 / rebuildSeconds,
+                rebuildSeconds, first.roots.size()));
+        report.add(String.format("  storage       %.2f bytes per raw byte (%.1f MB in atom tables incl. indexes)",
+                (storageAfter - storageBefore) / (double) corpus.bytes(), (storageAfter - storageBefore) / 1e6));
+        System.out.println(String.join(System.lineSeparator(), report.subList(report.size() - 6, report.size())));
+    }
+
+    private static final class Upload {
+        final Set<String> roots = java.util.Collections.synchronizedSet(new LinkedHashSet<>());
+        final AtomicLong created = new AtomicLong();
+        final AtomicLong reused = new AtomicLong();
+        double seconds;
+    }
+
+    private Upload upload(ServiceUnderTest atom, Corpora.Corpus corpus, String token, int clients, boolean coefficients)
+            throws Exception {
+        Upload result = new Upload();
+        ConcurrentLinkedQueue<Path> queue = new ConcurrentLinkedQueue<>(corpus.files());
+        ExecutorService pool = Executors.newFixedThreadPool(clients);
+        long start = System.nanoTime();
+        List<Future<?>> futures = new ArrayList<>();
+        for (int c = 0; c < clients; c++) {
+            futures.add(pool.submit(() -> {
+                for (Path file; (file = queue.poll()) != null; ) {
+                    String name = URLEncoder.encode(file.getFileName().toString(), StandardCharsets.UTF_8);
+                    HttpRequest request = HttpRequest.newBuilder(atom.uri("/api/v1/ingest?wait=true&coefficients=" + coefficients
+                                    + "&name=" + name))
+                            .header("Authorization", "Bearer " + token).header("Content-Type", "application/octet-stream")
+                            .timeout(Duration.ofMinutes(30)).POST(HttpRequest.BodyPublishers.ofFile(file)).build();
+                    HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+                    String body = response.body();
+                    if (response.statusCode() >= 300 || !"Completed".equals(group(STATUS, body))) {
+                        throw new IllegalStateException(file + ": " + response.statusCode() + " " + body);
+                    }
+                    result.roots.add(group(ROOT, body));
+                    result.created.addAndGet(Long.parseLong(group(CREATED, body)));
+                    result.reused.addAndGet(Long.parseLong(group(REUSED, body)));
+                }
+                return null;
+            }));
+        }
+        for (Future<?> f : futures) {
+            f.get();
+        }
+        result.seconds = (System.nanoTime() - start) / 1e9;
+        pool.shutdown();
+        return result;
+    }
+
+    private long download(ServiceUnderTest atom, String root, String token) throws Exception {
+        HttpRequest request = HttpRequest.newBuilder(atom.uri("/api/v1/atoms/" + root + "/content"))
+                .header("Authorization", "Bearer " + token).timeout(Duration.ofMinutes(10)).GET().build();
+        HttpResponse<InputStream> response = http.send(request, HttpResponse.BodyHandlers.ofInputStream());
+        if (response.statusCode() != 200) {
+            throw new IllegalStateException("content of " + root + ": " + response.statusCode());
+        }
+        MessageDigest sha = MessageDigest.getInstance("SHA-256");
+        long n = 0;
+        try (InputStream in = response.body()) {
+            byte[] buffer = new byte[256 * 1024];
+            for (int r; (r = in.read(buffer)) > 0; ) {
+                sha.update(buffer, 0, r);
+                n += r;
+            }
+        }
+        String got = HexFormat.of().formatHex(sha.digest());
+        if (!got.equals(root)) {
+            throw new IllegalStateException("content of " + root + " hashes to " + got);
+        }
+        return n;
+    }
+
+    /** Bytes of the atom tables with their indexes (the whole database belongs to the bench). */
+    private static long storage(Connection sql) throws Exception {
+        try (Statement s = sql.createStatement(); ResultSet r = s.executeQuery("""
+                SELECT pg_total_relation_size('dbo.atom') + pg_total_relation_size('dbo.atomcomposition')
+                     + pg_total_relation_size('dbo.atomroot') + pg_total_relation_size('dbo.tensoratomcoefficient')
+                     + pg_total_relation_size('dbo.modellayer')""")) {
+            r.next();
+            return r.getLong(1);
+        }
+    }
+
+    /**
+     * Seconds PostgreSQL's binary COPY takes to load the rows the ingestion wrote for {@code tenant}
+     * (atoms, edges, coefficients) into empty tables with the same columns, checks and indexes
+     * (foreign keys aside).
+     */
+    private static double copy(Connection sql, int tenant) throws Exception {
+        CopyManager copy = sql.unwrap(PGConnection.class).getCopyAPI();
+        List<String> tables = List.of("atom", "atomcomposition", "tensoratomcoefficient");
+        List<byte[]> dumps = new ArrayList<>();
+        try (Statement s = sql.createStatement()) {
+            s.execute("DROP SCHEMA IF EXISTS bench_copy CASCADE");
+            s.execute("CREATE SCHEMA bench_copy");
+            for (String table : tables) {
+                s.execute("CREATE TABLE bench_copy." + table + " (LIKE dbo." + table + " INCLUDING ALL)");
+                ByteArrayOutputStream out = new ByteArrayOutputStream();
+                copy.copyOut("COPY (SELECT * FROM dbo." + table + " WHERE TenantId = " + tenant + ") TO STDOUT (FORMAT binary)", out);
+                dumps.add(out.toByteArray());
+            }
+        }
+        long start = System.nanoTime();
+        for (int i = 0; i < tables.size(); i++) {
+            copy.copyIn("COPY bench_copy." + tables.get(i) + " FROM STDIN (FORMAT binary)", new ByteArrayInputStream(dumps.get(i)));
+        }
+        double seconds = (System.nanoTime() - start) / 1e9;
+        try (Statement s = sql.createStatement()) {
+            s.execute("DROP SCHEMA bench_copy CASCADE");
+        }
+        return seconds;
+    }
+
+    private static String group(Pattern p, String body) {
+        Matcher m = p.matcher(body);
+        if (!m.find()) {
+            throw new IllegalStateException("no " + p + " in " + body);
+        }
+        return m.group(1);
+    }
+}
