@@ -31,12 +31,12 @@ public record GitLimits(long maxUnpackedBytes, long maxUnpackRatio, long maxArch
     }
 
     /** Unpacked bytes allowed for an archive of {@code inputBytes}. */
-    long unpackBudget(long inputBytes) {
+    public long unpackBudget(long inputBytes) {
         return Math.min(maxUnpackedBytes, ratioBudget(inputBytes, maxUnpackRatio));
     }
 
     /** Repository-view bytes allowed for an input of {@code inputBytes}. */
-    long viewBudget(long inputBytes) {
+    public long viewBudget(long inputBytes) {
         return Math.min(maxViewBytes, ratioBudget(inputBytes, maxViewRatio));
     }
 

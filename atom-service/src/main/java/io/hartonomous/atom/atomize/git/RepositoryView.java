@@ -64,8 +64,12 @@ final class RepositoryView implements AutoCloseable {
     /** Longest commit line written as one unit. */
     private static final int MAX_LINE = 64 * 1024;
     private static final int SNIFF_BYTES = 4096;
-    /** Binary blobs up to this size are one level of 64-byte leaves; larger ones content-defined chunks. */
-    private static final int INLINE_BLOB = 8 * 1024;
+    /**
+     * Binary blobs up to this size are one {@code blob} level of 64-byte leaves (held in memory); larger
+     * ones are content-defined chunks, and their atom takes the subtype of its top chunk group when
+     * there is only one.
+     */
+    private static final int INLINE_BLOB = 64 * 1024;
 
     private final ObjectReader reader;
     private final ObjectWalk walk;
