@@ -133,7 +133,11 @@ public final class GitAtomizer implements Atomizer {
             }
             archive.unpack(format, input, prefix, gitDir, size);
             Files.writeString(gitDir.resolve("config"), MINIMAL_CONFIG, StandardCharsets.UTF_8);
-            repo = new FileRepositoryBuilder().setGitDir(gitDir.toFile()).setBare().setMustExist(true).build();
+            try {
+                repo = new FileRepositoryBuilder().setGitDir(gitDir.toFile()).setBare().setMustExist(true).build();
+            } catch (IOException | RuntimeException e) {
+                throw new MalformedInputException("The archive's repository cannot be opened: " + e.getMessage());
+            }
             try {
                 tips = refs(repo);
             } catch (IOException | RuntimeException e) {
