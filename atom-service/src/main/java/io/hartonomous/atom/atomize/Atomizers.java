@@ -4,13 +4,18 @@ import io.hartonomous.atom.atomize.audio.WavAtomizer;
 import io.hartonomous.atom.atomize.binary.BinaryAtomizer;
 import io.hartonomous.atom.atomize.code.CodeAtomizer;
 import io.hartonomous.atom.atomize.database.TableAtomizer;
+import io.hartonomous.atom.atomize.git.GitAtomizer;
+import io.hartonomous.atom.atomize.git.GitConfig;
+import io.hartonomous.atom.atomize.git.GitLimits;
 import io.hartonomous.atom.atomize.image.ImageAtomizer;
 import io.hartonomous.atom.atomize.model.GgufAtomizer;
 import io.hartonomous.atom.atomize.model.OnnxAtomizer;
 import io.hartonomous.atom.atomize.model.SafetensorsAtomizer;
 import io.hartonomous.atom.atomize.text.TextAtomizer;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 
+import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.List;
 
@@ -21,20 +26,50 @@ import java.util.List;
 @ApplicationScoped
 public class Atomizers {
 
-    private final List<Atomizer> all = List.of(
-            new SafetensorsAtomizer(),
-            new GgufAtomizer(),
-            new OnnxAtomizer(),
-            new ImageAtomizer(),
-            new WavAtomizer(),
-            new TableAtomizer(),
-            new CodeAtomizer(),
-            new TextAtomizer(),
-            new BinaryAtomizer());
+    private final List<Atomizer> all;
+
+    /** With the git atomizer's default limits (tests, tools). */
+    public Atomizers() {
+        this(GitLimits.DEFAULTS, null);
+    }
+
+    @Inject
+    public Atomizers(GitConfig git) {
+        this(git.limits(), git.workDir().map(Path::of).orElse(null));
+    }
+
+    private Atomizers(GitLimits gitLimits, Path gitWorkDir) {
+        this.all = List.of(
+                new GitAtomizer(gitLimits, gitWorkDir, this::chooseEmbedded),
+                new SafetensorsAtomizer(),
+                new GgufAtomizer(),
+                new OnnxAtomizer(),
+                new ImageAtomizer(),
+                new WavAtomizer(),
+                new TableAtomizer(),
+                new CodeAtomizer(),
+                new TextAtomizer(),
+                new BinaryAtomizer());
+    }
 
     /** The best-scoring atomizer; binary takes anything. */
     public Atomizer choose(Sniff sniff) {
         return all.stream().max(Comparator.comparingInt(a -> a.score(sniff))).orElseThrow();
+    }
+
+    /**
+     * The best-scoring atomizer for content embedded in another input (a file in a repository),
+     * among those that write exactly one tree and record nothing else: not git (no recursion into
+     * nested repositories), images (their raster is a second root) or models (their rows describe
+     * the whole input). Binary takes anything.
+     */
+    public Atomizer chooseEmbedded(Sniff sniff) {
+        return all.stream().filter(Atomizers::embeddable).max(Comparator.comparingInt(a -> a.score(sniff))).orElseThrow();
+    }
+
+    private static boolean embeddable(Atomizer a) {
+        return !(a instanceof GitAtomizer || a instanceof ImageAtomizer || a instanceof SafetensorsAtomizer
+                || a instanceof GgufAtomizer || a instanceof OnnxAtomizer);
     }
 
     public List<Atomizer> all() {
