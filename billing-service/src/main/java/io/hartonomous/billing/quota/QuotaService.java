@@ -60,6 +60,11 @@ public class QuotaService {
         return out;
     }
 
+    /** The configured limit of a meter for tenants without an explicit one. */
+    public long defaultLimit(Meter meter) {
+        return config.defaultLimit(meter);
+    }
+
     public Uni<List<QuotaView>> list(int tenantId) {
         return tx.run("read quotas", conn -> states(conn, tenantId))
                 .map(states -> states.values().stream().map(QuotaView::of).toList());

@@ -18,9 +18,8 @@ import java.time.temporal.ChronoUnit;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.stream.IntStream;
 
+import static io.hartonomous.billing.TestingBilling.concurrently;
 import static io.hartonomous.billing.TestingBilling.event;
 import static io.hartonomous.billing.TestingBilling.freshTenant;
 import static io.hartonomous.billing.TestingBilling.user;
@@ -89,11 +88,10 @@ class AggregationResourceTest {
     void concurrentFirstSightingsOfOneSubjectCountOnce() {
         int tenant = freshTenant();
         Instant at = yesterday().plusSeconds(30);
-        List<CompletableFuture<Integer>> calls = IntStream.range(0, 12).mapToObj(i -> CompletableFuture.supplyAsync(() ->
-                given().auth().oauth2(user(tenant)).contentType(ContentType.JSON).body(model("k" + i, "same-model", at))
-                        .when().post("/api/v1/usage").then().extract().statusCode())).toList();
+        List<Integer> statuses = concurrently(12, i -> given().auth().oauth2(user(tenant)).contentType(ContentType.JSON)
+                .body(model("k" + i, "same-model", at)).when().post("/api/v1/usage").then().extract().statusCode());
 
-        assertThat(calls.stream().map(CompletableFuture::join)).containsOnly(201);
+        assertThat(statuses).containsOnly(201);
         for (String window : List.of("minute", "hour", "day")) {
             JsonPath s = summary(tenant, "models_used", window, at, at.plusSeconds(1));
             assertThat(s.getList("buckets.value", Long.class)).as(window).containsExactly(1L);
