@@ -88,6 +88,7 @@ class CrossTenantIsolationTest {
                 .body("paths", org.hamcrest.Matchers.hasKey("/api/v1/quotas"))
                 .body("paths", org.hamcrest.Matchers.hasKey("/api/v1/quotas/{meter}/reservations"))
                 .body("paths", org.hamcrest.Matchers.hasKey("/api/v1/quotas/{meter}/reservations/{id}"))
+                .body("paths", org.hamcrest.Matchers.hasKey("/api/v1/quotas/reservations/{id}"))
                 .body("paths", org.hamcrest.Matchers.hasKey("/api/v1/admin/tenants/{tenant}/quotas/{meter}"))
                 .body("paths", org.hamcrest.Matchers.hasKey("/api/v1/invoices"))
                 .body("paths", org.hamcrest.Matchers.hasKey("/api/v1/invoices/{id}"))
