@@ -1,6 +1,7 @@
 package io.hartonomous.billing;
 
 import io.hartonomous.billing.invoice.InvoiceConfig;
+import io.hartonomous.billing.meter.Aggregation;
 import io.hartonomous.billing.meter.Meter;
 import io.hartonomous.billing.quota.QuotaConfig;
 import io.hartonomous.billing.usage.UsageConfig;
@@ -32,8 +33,12 @@ class BillingConfigDefaultsTest {
         QuotaConfig quota = config.getConfigMapping(QuotaConfig.class);
         assertThat(quota.defaultLimit(Meter.ATOMS_STORED)).isEqualTo(5_000_000_000L);
         for (Meter m : Meter.values()) {
-            assertThat(quota.defaultLimit(m)).isGreaterThanOrEqualTo(1_000_000_000L);
+            if (m.aggregation() == Aggregation.SUM || m.aggregation() == Aggregation.COUNT) {
+                assertThat(quota.defaultLimit(m)).isGreaterThanOrEqualTo(1_000_000_000L);
+            }
         }
+        assertThat(quota.defaultLimit(Meter.PEAK_CONCURRENT_JOBS)).as("a ceiling per value").isEqualTo(1000);
+        assertThat(quota.defaultLimit(Meter.MODELS_USED)).as("subject-days").isEqualTo(1_000_000);
         assertThat(quota.reservationTtl()).isEqualTo(Duration.ofMinutes(5));
         assertThat(quota.maxReservationTtl()).isEqualTo(Duration.ofHours(1));
         assertThat(quota.sweepInterval()).isEqualTo("10s");

@@ -69,6 +69,9 @@ class CrossTenantIsolationTest {
         given().auth().oauth2(user(other)).accept(ContentType.JSON).when().get("/api/v1/invoices/" + invoice).then().statusCode(404);
         given().auth().oauth2(user(other)).accept("text/csv").when().get("/api/v1/invoices/" + invoice).then().statusCode(404);
         given().auth().oauth2(admin(other)).contentType(ContentType.JSON).body(Map.of("amountMicros", 1, "reason", "x"))
+                .when().post("/api/v1/invoices/" + invoice + "/credit-notes").then().statusCode(403);
+        given().auth().oauth2(TestingBilling.operator()).contentType(ContentType.JSON).queryParam("tenant", other)
+                .body(Map.of("amountMicros", 1, "reason", "x"))
                 .when().post("/api/v1/invoices/" + invoice + "/credit-notes").then().statusCode(404);
         given().auth().oauth2(admin(other)).queryParam("period", period).queryParam("tenant", owner)
                 .when().post("/api/v1/invoices").then().statusCode(403);
@@ -85,6 +88,7 @@ class CrossTenantIsolationTest {
                 .body("paths", org.hamcrest.Matchers.hasKey("/api/v1/quotas"))
                 .body("paths", org.hamcrest.Matchers.hasKey("/api/v1/quotas/{meter}/reservations"))
                 .body("paths", org.hamcrest.Matchers.hasKey("/api/v1/quotas/{meter}/reservations/{id}"))
+                .body("paths", org.hamcrest.Matchers.hasKey("/api/v1/quotas/reservations/{id}"))
                 .body("paths", org.hamcrest.Matchers.hasKey("/api/v1/admin/tenants/{tenant}/quotas/{meter}"))
                 .body("paths", org.hamcrest.Matchers.hasKey("/api/v1/invoices"))
                 .body("paths", org.hamcrest.Matchers.hasKey("/api/v1/invoices/{id}"))

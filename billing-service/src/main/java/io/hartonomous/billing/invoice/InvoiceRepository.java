@@ -46,6 +46,10 @@ public class InvoiceRepository {
             SELECT Meter, TierIndex, UpTo, UnitPriceMicros, Currency FROM dbo.BillingRateTier ORDER BY Meter, TierIndex""";
     private static final String DELETE_TIERS = "DELETE FROM dbo.BillingRateTier WHERE Meter = ?";
 
+    /** Names the lock that serializes a tenant's credit notes ("BILL"). */
+    static final int CREDIT_LOCK_NAMESPACE = 0x42494c4c;
+
+    private final String lockCredits;
     private final String insertHeader;
     private final String find;
     private final String findPeriodInvoice;
@@ -59,6 +63,7 @@ public class InvoiceRepository {
 
     public InvoiceRepository(Database database) {
         SqlDialect d = database.dialect();
+        this.lockCredits = d.transactionLock(CREDIT_LOCK_NAMESPACE, true);
         this.insertHeader = d.render(INSERT_HEADER);
         this.find = d.render(FIND);
         this.findPeriodInvoice = d.render(FIND_PERIOD_INVOICE);
@@ -109,6 +114,16 @@ public class InvoiceRepository {
             }
             return out;
         });
+    }
+
+    /**
+     * Takes the tenant's credit-note lock until the transaction ends: a transaction that holds it
+     * and then reads {@link #credited} sees every credit note committed before, and no other can be
+     * issued for the tenant until it ends. (Invoice rows cannot be locked by an UPDATE: they are
+     * immutable.)
+     */
+    public Uni<Void> lockCredits(SqlClient conn, int tenantId) {
+        return conn.preparedQuery(lockCredits).execute(Tuple.of(tenantId)).replaceWithVoid();
     }
 
     /** The sum (negative or zero) of the credit notes correcting an invoice. */

@@ -89,7 +89,8 @@ public class InvoiceService {
 
     /**
      * Issues a credit note of {@code amountMicros} against the tenant's invoice. The credit notes of
-     * an invoice never exceed its total (409).
+     * an invoice never exceed its total (409), also when issued concurrently: they serialize on the
+     * tenant's credit-note lock.
      */
     public Uni<Invoice> creditNote(int tenantId, UUID invoiceId, long amountMicros, String reason) {
         if (amountMicros <= 0) {
@@ -98,7 +99,9 @@ public class InvoiceService {
         if (reason == null || reason.isBlank() || reason.length() > 500) {
             throw HartonomousException.invalid("reason must be 1 to 500 characters.");
         }
-        return tx.run("issue a credit note", conn -> invoices.find(conn, tenantId, invoiceId).chain(found -> {
+        // concurrent credit notes would each see the same credited sum and together pass the total
+        return tx.run("issue a credit note", conn -> invoices.lockCredits(conn, tenantId)
+                .chain(() -> invoices.find(conn, tenantId, invoiceId)).chain(found -> {
             Invoice invoice = found.orElseThrow(() -> HartonomousException.notFound("No invoice " + invoiceId + "."));
             if (!Invoice.INVOICE.equals(invoice.kind())) {
                 throw HartonomousException.invalid("Only an invoice can be corrected by a credit note.");
@@ -106,7 +109,8 @@ public class InvoiceService {
             return invoices.credited(conn, tenantId, invoiceId).chain(credited -> {
                 long open = invoice.totalMicros() + credited;
                 if (amountMicros > open) {
-                    throw new HartonomousException(ErrorCode.CONFLICT, "The invoice has " + open
+                    throw new HartonomousException(ErrorCode.CONFLICT, "Credit notes of an invoice never exceed its total: "
+                            + "invoice " + invoiceId + " has " + open + " of " + invoice.totalMicros()
                             + " micros left to credit; " + amountMicros + " is more.");
                 }
                 Invoice note = new Invoice(UUID.randomUUID(), tenantId, invoice.period(), Invoice.CREDIT_NOTE, invoiceId,

@@ -1,8 +1,10 @@
 package io.hartonomous.billing.invoice;
 
+import io.hartonomous.billing.access.AdminAccess;
 import io.hartonomous.billing.meter.Meter;
 import io.hartonomous.billing.usage.UsageResource;
 import io.hartonomous.common.error.HartonomousException;
+import io.hartonomous.common.tenancy.CurrentCaller;
 import io.hartonomous.common.tenancy.Roles;
 import io.smallrye.mutiny.Uni;
 import jakarta.annotation.security.RolesAllowed;
@@ -28,9 +30,13 @@ import java.util.List;
 public class RateCardResource {
 
     private final InvoiceService invoices;
+    private final CurrentCaller caller;
+    private final AdminAccess access;
 
-    public RateCardResource(InvoiceService invoices) {
+    public RateCardResource(InvoiceService invoices, CurrentCaller caller, AdminAccess access) {
         this.invoices = invoices;
+        this.caller = caller;
+        this.access = access;
     }
 
     public record MeterPrices(String meter, String currency, List<Tier> tiers) {
@@ -53,10 +59,14 @@ public class RateCardResource {
     @Path("/admin/rate-card/{meter}")
     @Consumes(MediaType.APPLICATION_JSON)
     @RolesAllowed(Roles.ADMIN)
-    @Operation(summary = "Replace a meter's price tiers (admin)")
+    @Operation(summary = "Replace a meter's price tiers (the operator's admin)",
+            description = "The rate card is global: only the admin of the operator tenant "
+                    + "(hartonomous.billing.access.operator-tenant) may change it; a tenant's admin gets 403.")
     @APIResponse(responseCode = "200", description = "The whole rate card after the change")
     @APIResponse(responseCode = "400", description = "Unknown meter, wrong currency or malformed tiers")
+    @APIResponse(responseCode = "403", description = "Not the operator's admin")
     public Uni<List<MeterPrices>> put(@PathParam("meter") String meter, TiersRequest request) {
+        access.requireOperator(caller.get(), "Changing the global rate card");
         if (request == null) {
             throw HartonomousException.invalid("The body must be {\"currency\", \"tiers\": [{\"upTo\", \"unitPriceMicros\"}]}.");
         }

@@ -36,7 +36,19 @@ public final class Buckets {
 
     /** Every bucket the events touch, at every granularity, with the events' combined value. */
     public static Map<Key, Delta> aggregate(List<Usage> events) {
+        return aggregate(events, List.of());
+    }
+
+    /**
+     * {@link #aggregate(List)}, plus 1 to the value of each bucket in {@code firstSightings}: one
+     * entry per subject first seen in that bucket (UNIQUE_COUNT meters, whose events add nothing
+     * to a value by themselves).
+     */
+    public static Map<Key, Delta> aggregate(List<Usage> events, List<Key> firstSightings) {
         Map<Key, Delta> out = new TreeMap<>();
+        for (Key k : firstSightings) {
+            out.merge(k, new Delta(1, 0), (a, b) -> new Delta(a.value() + b.value(), a.events() + b.events()));
+        }
         for (Usage e : events) {
             Aggregation aggregation = e.meter().aggregation();
             long value = aggregation.contribution(e.quantity());

@@ -15,7 +15,18 @@ public enum Meter {
     INGEST_JOBS(Aggregation.COUNT),
     SEARCHES(Aggregation.COUNT),
     EMBEDDINGS(Aggregation.SUM),
-    INFERENCE_MS(Aggregation.SUM);
+    INFERENCE_MS(Aggregation.SUM),
+    /**
+     * The greatest number of ingestion jobs of the tenant running at once, as reported (quantity =
+     * jobs running at the event's time). Buckets and summaries give the peak, not a sum.
+     */
+    PEAK_CONCURRENT_JOBS(Aggregation.MAX),
+    /**
+     * The number of distinct models used for inference; each event names the model (its content hash
+     * or id) as {@code subject}. Buckets give the distinct models of the window; the summary total the
+     * distinct models of the whole range.
+     */
+    MODELS_USED(Aggregation.UNIQUE_COUNT);
 
     private final Aggregation aggregation;
 
@@ -25,6 +36,11 @@ public enum Meter {
 
     public Aggregation aggregation() {
         return aggregation;
+    }
+
+    /** Whether events of this meter must name a {@code subject} (and only they may). */
+    public boolean countsSubjects() {
+        return aggregation == Aggregation.UNIQUE_COUNT;
     }
 
     public String wire() {
@@ -42,6 +58,11 @@ public enum Meter {
             }
         }
         return Optional.empty();
+    }
+
+    /** The wire names of the meters that count distinct subjects, comma separated. */
+    public static String subjectMeterNames() {
+        return Arrays.stream(values()).filter(Meter::countsSubjects).map(Meter::wire).collect(Collectors.joining(", "));
     }
 
     /** The wire names, comma separated, for error messages. */

@@ -8,7 +8,8 @@ import java.time.Duration;
 
 /**
  * {@code hartonomous.billing.quota.*}: default lifetime limits per meter (for tenants without an
- * explicit limit) and reservation lifetimes.
+ * explicit limit) and reservation lifetimes. For a MAX meter the limit caps each reported value;
+ * for a UNIQUE_COUNT meter it limits subject-days (see {@code Aggregation}).
  */
 @ConfigMapping(prefix = "hartonomous.billing.quota")
 public interface QuotaConfig {
@@ -32,6 +33,14 @@ public interface QuotaConfig {
     @WithDefault("1000000000000000")
     long inferenceMs();
 
+    /** A ceiling, not a total: the most jobs a tenant may report running at once. */
+    @WithDefault("1000")
+    long peakConcurrentJobs();
+
+    /** Subject-days: each distinct model adds 1 on every UTC day it is used. */
+    @WithDefault("1000000")
+    long modelsUsed();
+
     /** Lifetime of a reservation when the request names none. */
     @WithDefault("PT5M")
     Duration reservationTtl();
@@ -52,6 +61,8 @@ public interface QuotaConfig {
             case SEARCHES -> searches();
             case EMBEDDINGS -> embeddings();
             case INFERENCE_MS -> inferenceMs();
+            case PEAK_CONCURRENT_JOBS -> peakConcurrentJobs();
+            case MODELS_USED -> modelsUsed();
         };
     }
 }

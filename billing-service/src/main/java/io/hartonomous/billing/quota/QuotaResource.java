@@ -99,4 +99,25 @@ public class QuotaResource {
                                         @QueryParam("tenant") Integer tenant) {
         return quotas.release(TenantAccess.actingTenant(caller.get(), tenant), UsageResource.meter(meter), id);
     }
+
+    @GET
+    @Path("/reservations/{id}")
+    @RolesAllowed({Roles.INGEST, Roles.SEARCH, Roles.ADMIN, Roles.SERVICE})
+    @Operation(summary = "One reservation of the tenant, by id alone")
+    @APIResponse(responseCode = "200", description = "The reservation, its meter and status")
+    @APIResponse(responseCode = "404", description = "No such reservation of this tenant")
+    public Uni<ReservationView> getById(@PathParam("id") UUID id, @QueryParam("tenant") Integer tenant) {
+        return quotas.get(TenantAccess.actingTenant(caller.get(), tenant), null, id);
+    }
+
+    @DELETE
+    @Path("/reservations/{id}")
+    @RolesAllowed({Roles.INGEST, Roles.SEARCH, Roles.ADMIN, Roles.SERVICE})
+    @Operation(summary = "Release a reservation by id alone", description = "Frees its whole amount.")
+    @APIResponse(responseCode = "200", description = "Released")
+    @APIResponse(responseCode = "404", description = "No such reservation of this tenant")
+    @APIResponse(responseCode = "409", description = "Already committed, released or expired")
+    public Uni<ReservationView> releaseById(@PathParam("id") UUID id, @QueryParam("tenant") Integer tenant) {
+        return quotas.release(TenantAccess.actingTenant(caller.get(), tenant), null, id);
+    }
 }

@@ -60,6 +60,11 @@ public class QuotaService {
         return out;
     }
 
+    /** The configured limit of a meter for tenants without an explicit one. */
+    public long defaultLimit(Meter meter) {
+        return config.defaultLimit(meter);
+    }
+
     public Uni<List<QuotaView>> list(int tenantId) {
         return tx.run("read quotas", conn -> states(conn, tenantId))
                 .map(states -> states.values().stream().map(QuotaView::of).toList());
@@ -121,17 +126,23 @@ public class QuotaService {
                 + " would pass the quota: " + state.remaining() + " remaining.", ext, null);
     }
 
-    /** The tenant's reservation of {@code meter}; 404 for an unknown id, another meter's or another tenant's. */
+    /**
+     * The tenant's reservation of {@code meter} (any meter when null); 404 for an unknown id, another
+     * meter's or another tenant's.
+     */
     public Uni<ReservationView> get(int tenantId, Meter meter, UUID id) {
         return tx.run("read a reservation", conn -> reservations.find(conn, tenantId, id))
-                .map(found -> found.filter(r -> r.meter() == meter).map(ReservationView::of)
+                .map(found -> found.filter(r -> meter == null || r.meter() == meter).map(ReservationView::of)
                         .orElseThrow(() -> notFound(id)));
     }
 
-    /** Releases an active reservation, freeing its amount. 404 as {@link #get}; 409 when no longer active. */
+    /**
+     * Releases an active reservation of {@code meter} (any meter when null), freeing its amount. 404
+     * as {@link #get}; 409 when no longer active.
+     */
     public Uni<ReservationView> release(int tenantId, Meter meter, UUID id) {
         return tx.run("release a reservation", conn -> reservations.find(conn, tenantId, id).chain(found -> {
-            Reservation r = found.filter(x -> x.meter() == meter).orElseThrow(() -> notFound(id));
+            Reservation r = found.filter(x -> meter == null || x.meter() == meter).orElseThrow(() -> notFound(id));
             if (!Reservation.ACTIVE.equals(r.status())) {
                 throw new HartonomousException(ErrorCode.CONFLICT, "The reservation is already "
                         + r.status().toLowerCase() + ".");
@@ -141,7 +152,7 @@ public class QuotaService {
                 if (!changed) {
                     throw new RetryableConflict("reservation " + id + " changed while being released");
                 }
-                return quotas.release(conn, tenantId, meter, r.amount(), LocalDateTime.ofInstant(now, ZoneOffset.UTC))
+                return quotas.release(conn, tenantId, r.meter(), r.amount(), LocalDateTime.ofInstant(now, ZoneOffset.UTC))
                         .replaceWith(ReservationView.of(new Reservation(r.id(), r.tenantId(), r.meter(), r.amount(),
                                 Reservation.RELEASED, r.createdAt(), r.expiresAt(), now)));
             });

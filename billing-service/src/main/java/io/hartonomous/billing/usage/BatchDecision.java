@@ -1,5 +1,6 @@
 package io.hartonomous.billing.usage;
 
+import io.hartonomous.billing.meter.Aggregation;
 import io.hartonomous.billing.meter.Meter;
 import io.hartonomous.billing.quota.QuotaState;
 import io.hartonomous.billing.quota.Reservation;
@@ -46,7 +47,7 @@ public final class BatchDecision {
                 continue;
             }
             QuotaState quota = state.get(e.meter());
-            long contribution = e.contribution();
+            long contribution = e.quotaCharge();
             if (e.reservationId() != null) {
                 Reservation r = reservations.get(e.reservationId());
                 String reason = null;
@@ -73,6 +74,12 @@ public final class BatchDecision {
                 }
                 state.put(e.meter(), quota.plus(contribution, -r.amount()));
             } else {
+                if (e.meter().aggregation() == Aggregation.MAX && e.quantity() > quota.limit()) {
+                    // a peak is a level, not consumption: the limit caps each reported value
+                    decided.put(e.index(), EventOutcome.rejected(e.index(), e.idempotencyKey(), QUOTA_EXCEEDED,
+                            "the " + e.meter().wire() + " quota caps each value at " + quota.limit()));
+                    continue;
+                }
                 if (!quota.fits(contribution)) {
                     decided.put(e.index(), EventOutcome.rejected(e.index(), e.idempotencyKey(), QUOTA_EXCEEDED,
                             "the " + e.meter().wire() + " quota has " + quota.remaining() + " remaining"));

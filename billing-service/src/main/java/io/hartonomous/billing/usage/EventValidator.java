@@ -11,7 +11,7 @@ import java.util.UUID;
 
 /**
  * The static checks of one event (those needing no database): key, meter, quantity, timestamp
- * window, reservation id. Pure; the tenant is resolved before.
+ * window, reservation id, subject. Pure; the tenant is resolved before.
  */
 public final class EventValidator {
 
@@ -23,6 +23,11 @@ public final class EventValidator {
     public static final String TOO_OLD = "timestamp_too_old";
     public static final String IN_FUTURE = "timestamp_in_future";
     public static final String INVALID_RESERVATION = "invalid_reservation_id";
+    public static final String MISSING_SUBJECT = "missing_subject";
+    public static final String INVALID_SUBJECT = "invalid_subject";
+
+    /** The longest subject, in characters. */
+    public static final int MAX_SUBJECT = 200;
 
     private final Duration window;
     private final Duration skew;
@@ -81,7 +86,19 @@ public final class EventValidator {
                 return new Invalid(INVALID_RESERVATION, "reservationId must be a UUID");
             }
         }
-        return new Valid(new UsageEvent(index, tenantId, key, meter, quantity, at, reservation));
+        String subject = e.subject();
+        if (meter.countsSubjects() && (subject == null || subject.isBlank())) {
+            return new Invalid(MISSING_SUBJECT, "meter " + meter.wire() + " counts distinct subjects: the event must name "
+                    + "its subject (e.g. the model's hash)");
+        }
+        if (subject != null && !meter.countsSubjects()) {
+            return new Invalid(INVALID_SUBJECT, "subject applies only to unique-count meters ("
+                    + Meter.subjectMeterNames() + "), not to " + meter.wire());
+        }
+        if (subject != null && subject.length() > MAX_SUBJECT) {
+            return new Invalid(INVALID_SUBJECT, "subject must be at most " + MAX_SUBJECT + " characters");
+        }
+        return new Valid(new UsageEvent(index, tenantId, key, meter, quantity, at, reservation, subject));
     }
 
     static Long quantity(BigDecimal q) {

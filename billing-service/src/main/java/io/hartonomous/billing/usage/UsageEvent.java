@@ -5,12 +5,15 @@ import io.hartonomous.billing.meter.Meter;
 import java.time.Instant;
 import java.util.UUID;
 
-/** A validated event of batch position {@code index}, for {@code tenantId}. */
+/**
+ * A validated event of batch position {@code index}, for {@code tenantId}. {@code subject} is set
+ * exactly for the meters that count distinct subjects ({@link Meter#countsSubjects()}).
+ */
 public record UsageEvent(int index, int tenantId, String idempotencyKey, Meter meter, long quantity, Instant timestamp,
-                         UUID reservationId) {
+                         UUID reservationId, String subject) {
 
-    /** What the event adds to its meter's buckets and quota. */
-    public long contribution() {
-        return meter.aggregation().contribution(quantity);
+    /** The most the event adds to its meter's lifetime quota usage: what must fit before it is admitted. */
+    public long quotaCharge() {
+        return meter.aggregation().quotaCharge(quantity);
     }
 }

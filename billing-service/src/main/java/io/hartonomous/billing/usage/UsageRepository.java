@@ -28,9 +28,10 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * The usage ledger ({@code dbo.BillingUsageLedger_InMemory}) and its pre-aggregated buckets
- * ({@code dbo.BillingUsageBucket}). Every statement is scoped by tenant; every batch statement is
- * one set-based statement.
+ * The usage ledger ({@code dbo.BillingUsageLedger_InMemory}), its pre-aggregated buckets
+ * ({@code dbo.BillingUsageBucket}) and the first sightings of subjects per bucket
+ * ({@code dbo.BillingUsageSubject}, for UNIQUE_COUNT meters). Every statement is scoped by tenant;
+ * every batch statement is one set-based statement. Nothing here reads the ledger beyond its keys.
  */
 @ApplicationScoped
 public class UsageRepository {
@@ -48,6 +49,11 @@ public class UsageRepository {
             Column.of("Granularity", SqlType.VARCHAR), Column.of("BucketStart", SqlType.TIMESTAMP),
             Column.of("Value", SqlType.BIGINT), Column.of("EventCount", SqlType.BIGINT));
     private static final List<String> BUCKET_KEY = List.of("TenantId", "Meter", "Granularity", "BucketStart");
+    private static final List<Column> SUBJECT_COLUMNS = List.of(
+            Column.of("TenantId", SqlType.INT), Column.of("Meter", SqlType.VARCHAR),
+            Column.of("Granularity", SqlType.VARCHAR), Column.of("BucketStart", SqlType.TIMESTAMP),
+            Column.of("SubjectHash", SqlType.HASH), Column.of("FirstSeenAt", SqlType.TIMESTAMP));
+    private static final List<String> SUBJECT_KEY = List.of("TenantId", "Meter", "Granularity", "BucketStart", "SubjectHash");
 
     private static final String EXISTING_KEYS = """
             SELECT IdempotencyKey FROM dbo.BillingUsageLedger_InMemory WHERE TenantId = ? AND""";
@@ -60,8 +66,20 @@ public class UsageRepository {
             WHERE TenantId = ? AND Granularity = 'day' AND BucketStart >= ? AND BucketStart < ?
             GROUP BY Meter""";
 
+    /** Distinct subjects over the rows of one granularity in a range (the rows, not the ledger). */
+    private static final String DISTINCT_SUBJECTS = """
+            SELECT COUNT(DISTINCT SubjectHash) FROM dbo.BillingUsageSubject
+            WHERE TenantId = ? AND Meter = ? AND Granularity = ? AND BucketStart >= ? AND BucketStart < ?""";
+    private static final String PERIOD_DISTINCT = """
+            SELECT Meter, COUNT(DISTINCT SubjectHash) FROM dbo.BillingUsageSubject
+            WHERE TenantId = ? AND Granularity = 'day' AND BucketStart >= ? AND BucketStart < ?
+            GROUP BY Meter""";
+
     private final SqlDialect dialect;
     private final BulkInsert insertEvents;
+    private final BulkInsert insertSubjects;
+    private final String distinctSubjects;
+    private final String periodDistinct;
     private final Map<Aggregation, BulkInsert> accumulate = new EnumMap<>(Aggregation.class);
     private final String existingKeys;
     private final String summary;
@@ -75,6 +93,10 @@ public class UsageRepository {
             accumulate.put(a, dialect.bulkUpsert(BUCKET, BUCKET_COLUMNS, BUCKET_KEY,
                     List.of(new ColumnUpdate("Value", a.storeMode()), ColumnUpdate.add("EventCount"))));
         }
+        this.insertSubjects = dialect.bulkInsertReturning("dbo.BillingUsageSubject", TableStorage.DISK, SUBJECT_COLUMNS,
+                SUBJECT_KEY, List.of("Meter", "Granularity", "BucketStart"));
+        this.distinctSubjects = dialect.render(DISTINCT_SUBJECTS);
+        this.periodDistinct = dialect.render(PERIOD_DISTINCT);
         this.existingKeys = dialect.render(EXISTING_KEYS) + " " + dialect.inList("IdempotencyKey", SqlType.VARCHAR, 2);
         this.summary = dialect.render(SUMMARY);
         this.periodTotals = dialect.render(PERIOD_TOTALS);
@@ -132,6 +154,47 @@ public class UsageRepository {
         return chain;
     }
 
+    /** A subject seen in a bucket: {@code subjectHash} is SHA-256 of the subject (32 bytes). */
+    public record Sighting(Buckets.Key bucket, byte[] subjectHash) {
+    }
+
+    /**
+     * Records the sightings whose (bucket, subject) is new, skipping those stored already (also by a
+     * concurrent transaction: it waits for it), and answers the bucket of each one it inserted — one
+     * entry per subject first seen in that bucket. Sightings of one call must be distinct; rows go in
+     * key order so concurrent batches lock them in one order.
+     */
+    public Uni<List<Buckets.Key>> firstSightings(SqlClient conn, List<Sighting> sightings, LocalDateTime now) {
+        if (sightings.isEmpty()) {
+            return Uni.createFrom().item(List.of());
+        }
+        List<Object[]> rows = new ArrayList<>(sightings.size());
+        sightings.stream().sorted(Comparator.comparing(Sighting::bucket)
+                        .thenComparing(Sighting::subjectHash, java.util.Arrays::compareUnsigned))
+                .forEach(x -> rows.add(new Object[]{x.bucket().tenantId(), x.bucket().meter().wire(),
+                        x.bucket().granularity().wire(), x.bucket().start(), x.subjectHash(), now}));
+        int tenantId = sightings.get(0).bucket().tenantId();
+        return conn.preparedQuery(insertSubjects.sql()).execute(Tuple.from(insertSubjects.bind(rows))).map(result -> {
+            List<Buckets.Key> out = new ArrayList<>();
+            for (Row r : result) {
+                Meter meter = Meter.parse(r.getString(0)).orElseThrow();
+                Granularity g = Granularity.parse(r.getString(1)).orElseThrow();
+                out.add(new Buckets.Key(tenantId, meter, g, r.getLocalDateTime(2)));
+            }
+            return out;
+        });
+    }
+
+    /**
+     * The number of distinct subjects of the tenant's meter over the buckets of one granularity with
+     * {@code from <= start < to}: exact, read from the first-sighting rows of those buckets.
+     */
+    public Uni<Long> distinctSubjects(SqlClient conn, int tenantId, Meter meter, Granularity granularity,
+                                      LocalDateTime from, LocalDateTime to) {
+        return conn.preparedQuery(distinctSubjects).execute(Tuple.of(tenantId, meter.wire(), granularity.wire(), from, to))
+                .map(rows -> rows.iterator().next().getLong(0));
+    }
+
     /** One stored bucket. */
     public record Bucket(LocalDateTime start, long value) {
     }
@@ -151,17 +214,22 @@ public class UsageRepository {
 
     /**
      * The tenant's usage per meter over {@code [from, to)} (whole days), by each meter's
-     * aggregation: the sum of the day buckets, or the greatest for {@code MAX} meters. Meters without
-     * usage are absent.
+     * aggregation: the sum of the day buckets, the greatest for {@code MAX} meters, the distinct
+     * subjects of the whole range for {@code UNIQUE_COUNT} meters. Meters without usage are absent.
      */
     public Uni<Map<Meter, Long>> periodTotals(SqlClient conn, int tenantId, LocalDateTime from, LocalDateTime to) {
         return conn.preparedQuery(periodTotals).execute(Tuple.of(tenantId, from, to)).map(rows -> {
             Map<Meter, Long> out = new EnumMap<>(Meter.class);
             for (Row r : rows) {
-                Meter.parse(r.getString(0)).ifPresent(m ->
+                Meter.parse(r.getString(0)).filter(m -> !m.countsSubjects()).ifPresent(m ->
                         out.put(m, m.aggregation() == Aggregation.MAX ? r.getLong(2) : r.getLong(1)));
             }
             return out;
-        });
+        }).chain(out -> conn.preparedQuery(periodDistinct).execute(Tuple.of(tenantId, from, to)).map(rows -> {
+            for (Row r : rows) {
+                Meter.parse(r.getString(0)).ifPresent(m -> out.put(m, r.getLong(1)));
+            }
+            return out;
+        }));
     }
 }

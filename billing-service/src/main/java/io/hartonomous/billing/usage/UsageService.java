@@ -17,6 +17,9 @@ import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.SqlClient;
 import jakarta.enterprise.context.ApplicationScoped;
 
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDateTime;
@@ -27,6 +30,7 @@ import java.util.Arrays;
 import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.HexFormat;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -166,6 +170,8 @@ public class UsageService {
         List<UUID> committing = new ArrayList<>();
         Map<Meter, long[]> deltas = new EnumMap<>(Meter.class);
         Map<UUID, UsageEvent> byReservation = new HashMap<>();
+        List<UsageRepository.Sighting> sightings = new ArrayList<>();
+        Set<String> sighted = new HashSet<>();
         for (UsageEvent e : decision.toInsert()) {
             if (!inserted.contains(e.idempotencyKey())) {
                 // stored by a concurrent request after we looked: it is counted there, not here
@@ -174,7 +180,17 @@ public class UsageService {
             }
             outcomes.put(e.index(), EventOutcome.accepted(e.index(), e.idempotencyKey()));
             counted.add(new Buckets.Usage(tenantId, e.meter(), e.quantity(), e.timestamp()));
-            deltas.computeIfAbsent(e.meter(), m -> new long[2])[0] += e.contribution();
+            // a subject's quota charge is known only once its day row is found new (below)
+            deltas.computeIfAbsent(e.meter(), m -> new long[2])[0] += e.meter().countsSubjects() ? 0 : e.quotaCharge();
+            if (e.meter().countsSubjects()) {
+                byte[] hash = subjectHash(e.subject());
+                for (Granularity g : Granularity.values()) {
+                    Buckets.Key bucket = new Buckets.Key(tenantId, e.meter(), g, g.bucketStart(e.timestamp()));
+                    if (sighted.add(bucket + "\u0000" + HexFormat.of().formatHex(hash))) {
+                        sightings.add(new UsageRepository.Sighting(bucket, hash));
+                    }
+                }
+            }
             if (e.reservationId() != null) {
                 committing.add(e.reservationId());
                 byReservation.put(e.reservationId(), e);
@@ -194,12 +210,31 @@ public class UsageService {
                 throw new RetryableConflict("a reservation changed while usage committed it");
             }
             metrics.reservations("committed", committed);
-            return usage.accumulate(conn, Buckets.aggregate(counted));
+            return usage.firstSightings(conn, sightings, LocalDateTime.ofInstant(now, ZoneOffset.UTC));
+        }).chain(firstSightings -> {
+            for (Buckets.Key k : firstSightings) {
+                if (k.granularity() == Granularity.DAY) {
+                    deltas.get(k.meter())[0] += 1;
+                }
+            }
+            return usage.accumulate(conn, Buckets.aggregate(counted, firstSightings));
         }).chain(() -> quotas.addDeltas(conn, tenantId, deltas, LocalDateTime.ofInstant(now, ZoneOffset.UTC)))
                 .replaceWith(outcomes);
     }
 
-    /** A summary answer: total and buckets of one meter. */
+    /** SHA-256 of the subject's UTF-8 bytes: fixed-width keys, and no tenant text stored. */
+    static byte[] subjectHash(String subject) {
+        try {
+            return MessageDigest.getInstance("SHA-256").digest(subject.getBytes(StandardCharsets.UTF_8));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JDK has SHA-256", e);
+        }
+    }
+
+    /**
+     * A summary answer: total and buckets of one meter. The total is the sum of the buckets, their
+     * greatest for MAX meters, and for UNIQUE_COUNT meters the distinct subjects of all the buckets.
+     */
     public record Summary(String meter, Instant from, Instant to, String window, long total, List<SummaryBucket> buckets) {
     }
 
@@ -208,7 +243,8 @@ public class UsageService {
 
     /**
      * The tenant's usage of {@code meter} in windows of {@code granularity} over
-     * {@code [from, to)}; {@code from} is aligned down to its window. Answers from the buckets only.
+     * {@code [from, to)}; {@code from} is aligned down to its window. Answers from the buckets only
+     * (and, for UNIQUE_COUNT meters, the first-sighting rows of the same buckets).
      */
     public Uni<Summary> summary(int tenantId, Meter meter, Granularity granularity, Instant from, Instant to) {
         LocalDateTime start = granularity.bucketStart(from);
@@ -221,14 +257,23 @@ public class UsageService {
             throw HartonomousException.invalid("The range holds " + windows + " " + granularity.wire()
                     + " windows; ask for at most 100000 (use a larger window).");
         }
-        return tx.run("read usage", conn -> usage.buckets(conn, tenantId, meter, granularity, start, end)).map(buckets -> {
-            long total = 0;
-            List<SummaryBucket> out = new ArrayList<>(buckets.size());
-            for (UsageRepository.Bucket b : buckets) {
-                total = meter.aggregation().combine(total, b.value());
-                out.add(new SummaryBucket(b.start().toInstant(ZoneOffset.UTC), b.value()));
-            }
-            return new Summary(meter.wire(), start.toInstant(ZoneOffset.UTC), to, granularity.wire(), total, out);
-        });
+        return tx.run("read usage", conn -> usage.buckets(conn, tenantId, meter, granularity, start, end)
+                .chain(buckets -> meter.countsSubjects()
+                        ? usage.distinctSubjects(conn, tenantId, meter, granularity, start, end).map(distinct ->
+                        summary(meter, granularity, start, to, buckets, distinct))
+                        : Uni.createFrom().item(summary(meter, granularity, start, to, buckets, null))));
+    }
+
+    /** {@code distinct}: the distinct total of a UNIQUE_COUNT meter (buckets cannot be added up); else null. */
+    private static Summary summary(Meter meter, Granularity granularity, LocalDateTime start, Instant to,
+                                   List<UsageRepository.Bucket> buckets, Long distinct) {
+        long total = 0;
+        List<SummaryBucket> out = new ArrayList<>(buckets.size());
+        for (UsageRepository.Bucket b : buckets) {
+            total = meter.aggregation().combine(total, b.value());
+            out.add(new SummaryBucket(b.start().toInstant(ZoneOffset.UTC), b.value()));
+        }
+        return new Summary(meter.wire(), start.toInstant(ZoneOffset.UTC), to, granularity.wire(),
+                distinct == null ? total : distinct, out);
     }
 }

@@ -39,6 +39,31 @@ class BucketsTest {
     }
 
     @Test
+    void maxMeterBucketsKeepThePeakNotTheSum() {
+        Map<Buckets.Key, Buckets.Delta> out = Buckets.aggregate(List.of(
+                new Buckets.Usage(7, Meter.PEAK_CONCURRENT_JOBS, 3, T),
+                new Buckets.Usage(7, Meter.PEAK_CONCURRENT_JOBS, 9, T.plusSeconds(10)),
+                new Buckets.Usage(7, Meter.PEAK_CONCURRENT_JOBS, 4, T.plusSeconds(20))));
+
+        assertThat(out.get(new Buckets.Key(7, Meter.PEAK_CONCURRENT_JOBS, Granularity.HOUR,
+                LocalDateTime.parse("2026-04-01T10:00")))).isEqualTo(new Buckets.Delta(9, 3));
+    }
+
+    @Test
+    void uniqueCountBucketsGrowOnlyByFirstSightings() {
+        Buckets.Key day = new Buckets.Key(7, Meter.MODELS_USED, Granularity.DAY, LocalDateTime.parse("2026-04-01T00:00"));
+        Map<Buckets.Key, Buckets.Delta> out = Buckets.aggregate(List.of(
+                new Buckets.Usage(7, Meter.MODELS_USED, 500, T), new Buckets.Usage(7, Meter.MODELS_USED, 700, T),
+                new Buckets.Usage(7, Meter.MODELS_USED, 1, T)), List.of(day, day));
+
+        assertThat(out.get(day)).isEqualTo(new Buckets.Delta(2, 3));
+        assertThat(out.get(new Buckets.Key(7, Meter.MODELS_USED, Granularity.HOUR, LocalDateTime.parse("2026-04-01T10:00"))))
+                .isEqualTo(new Buckets.Delta(0, 3));
+        assertThat(Aggregation.UNIQUE_COUNT.quotaCharge(700)).isEqualTo(1);
+        assertThat(Aggregation.MAX.quotaCharge(700)).isZero();
+    }
+
+    @Test
     void keysOrderByTenantMeterGranularityAndStart() {
         var keys = Buckets.aggregate(List.of(new Buckets.Usage(9, Meter.SEARCHES, 1, T),
                 new Buckets.Usage(8, Meter.SEARCHES, 1, T))).keySet().stream().toList();

@@ -167,6 +167,22 @@ class QuotaResourceTest {
     }
 
     @Test
+    void reservationsAreReadAndReleasedByIdAloneOnlyByTheirTenant() {
+        int tenant = freshTenant();
+        String id = reserve(tenant, "embeddings", 30).then().statusCode(201).extract().path("reservationId");
+
+        given().auth().oauth2(user(tenant)).when().get("/api/v1/quotas/reservations/" + id)
+                .then().statusCode(200).body("meter", equalTo("embeddings")).body("status", equalTo("active"));
+        given().auth().oauth2(user(tenant + 1)).when().delete("/api/v1/quotas/reservations/" + id)
+                .then().statusCode(404).contentType(PROBLEM);
+        given().auth().oauth2(user(tenant)).when().delete("/api/v1/quotas/reservations/" + id)
+                .then().statusCode(200).body("status", equalTo("released"));
+        assertThat(quota(tenant, "embeddings")).containsEntry("reserved", 0L);
+        given().auth().oauth2(user(tenant)).when().delete("/api/v1/quotas/reservations/" + id)
+                .then().statusCode(409).contentType(PROBLEM);
+    }
+
+    @Test
     void overdueReservationsExpireAndCannotBeCommitted() throws Exception {
         int tenant = freshTenant();
         setLimit(tenant, "bytes_ingested", 1000);

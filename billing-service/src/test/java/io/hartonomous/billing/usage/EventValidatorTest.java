@@ -38,8 +38,34 @@ class EventValidatorTest {
         assertThat(reason(req("k", "searches", "1", "2026-04-10T12:00:00"))).isEqualTo(EventValidator.INVALID_TIMESTAMP);
         assertThat(reason(req("k", "searches", "1", NOW.minus(Duration.ofDays(8)).toString()))).isEqualTo(EventValidator.TOO_OLD);
         assertThat(reason(req("k", "searches", "1", NOW.plus(Duration.ofMinutes(6)).toString()))).isEqualTo(EventValidator.IN_FUTURE);
-        assertThat(reason(new UsageEventRequest("k", "searches", BigDecimal.ONE, NOW.toString(), null, "nope")))
+        assertThat(reason(new UsageEventRequest("k", "searches", BigDecimal.ONE, NOW.toString(), null, "nope", null)))
                 .isEqualTo(EventValidator.INVALID_RESERVATION);
+    }
+
+    @Test
+    void uniqueCountMetersRequireASubjectAndOnlyTheyTakeOne() {
+        assertThat(reason(withSubject("models_used", null))).isEqualTo(EventValidator.MISSING_SUBJECT);
+        assertThat(reason(withSubject("models_used", "  "))).isEqualTo(EventValidator.MISSING_SUBJECT);
+        assertThat(reason(withSubject("models_used", "x".repeat(201)))).isEqualTo(EventValidator.INVALID_SUBJECT);
+        assertThat(reason(withSubject("searches", "model-a"))).isEqualTo(EventValidator.INVALID_SUBJECT);
+        EventValidator.Result ok = validator.validate(0, 7, withSubject("models_used", "x".repeat(200)), NOW);
+        assertThat(ok).isInstanceOfSatisfying(EventValidator.Valid.class,
+                v -> assertThat(v.event().subject()).hasSize(200));
+    }
+
+    @Test
+    void maxMeterQuotaCapsEachValueWithoutConsumingIt() {
+        QuotaState quota = new QuotaState(Meter.PEAK_CONCURRENT_JOBS, 10L, 10, 0, 0);
+        List<UsageEvent> events = List.of(
+                new UsageEvent(0, 7, "a", Meter.PEAK_CONCURRENT_JOBS, 10, NOW, null, null),
+                new UsageEvent(1, 7, "b", Meter.PEAK_CONCURRENT_JOBS, 10, NOW, null, null),
+                new UsageEvent(2, 7, "c", Meter.PEAK_CONCURRENT_JOBS, 11, NOW, null, null));
+
+        BatchDecision.Result result = BatchDecision.decide(events, Set.of(), Map.of(Meter.PEAK_CONCURRENT_JOBS, quota),
+                Map.of(), NOW);
+
+        assertThat(result.toInsert()).extracting(UsageEvent::idempotencyKey).containsExactly("a", "b");
+        assertThat(result.decided().get(2).reason()).isEqualTo(BatchDecision.QUOTA_EXCEEDED);
     }
 
     @Test
@@ -47,12 +73,12 @@ class EventValidatorTest {
         UUID r = UUID.randomUUID();
         Reservation active = new Reservation(r, 7, Meter.EMBEDDINGS, 10, Reservation.ACTIVE, NOW, NOW.plusSeconds(60), null);
         List<UsageEvent> events = List.of(
-                new UsageEvent(0, 7, "dup", Meter.EMBEDDINGS, 1000, NOW, null),
-                new UsageEvent(1, 7, "a", Meter.EMBEDDINGS, 60, NOW, null),
-                new UsageEvent(2, 7, "b", Meter.EMBEDDINGS, 50, NOW, null),
-                new UsageEvent(3, 7, "c", Meter.EMBEDDINGS, 8, NOW, r),
-                new UsageEvent(4, 7, "d", Meter.EMBEDDINGS, 1, NOW, r),
-                new UsageEvent(5, 7, "e", Meter.EMBEDDINGS, 1, NOW, UUID.randomUUID()));
+                new UsageEvent(0, 7, "dup", Meter.EMBEDDINGS, 1000, NOW, null, null),
+                new UsageEvent(1, 7, "a", Meter.EMBEDDINGS, 60, NOW, null, null),
+                new UsageEvent(2, 7, "b", Meter.EMBEDDINGS, 50, NOW, null, null),
+                new UsageEvent(3, 7, "c", Meter.EMBEDDINGS, 8, NOW, r, null),
+                new UsageEvent(4, 7, "d", Meter.EMBEDDINGS, 1, NOW, r, null),
+                new UsageEvent(5, 7, "e", Meter.EMBEDDINGS, 1, NOW, UUID.randomUUID(), null));
         QuotaState quota = new QuotaState(Meter.EMBEDDINGS, 100L, 100, 20, 10);
 
         BatchDecision.Result result = BatchDecision.decide(events, Set.of("dup"), Map.of(Meter.EMBEDDINGS, quota),
@@ -70,7 +96,11 @@ class EventValidatorTest {
         return result instanceof EventValidator.Invalid i ? i.reason() : null;
     }
 
+    private static UsageEventRequest withSubject(String meter, String subject) {
+        return new UsageEventRequest("k", meter, BigDecimal.ONE, NOW.toString(), null, null, subject);
+    }
+
     private static UsageEventRequest req(String key, String meter, String quantity, String ts) {
-        return new UsageEventRequest(key, meter, new BigDecimal(quantity), ts, null, null);
+        return new UsageEventRequest(key, meter, new BigDecimal(quantity), ts, null, null, null);
     }
 }

@@ -90,6 +90,9 @@ public final class BillingCommands {
         @Option(names = "--reservation", description = "Reservation id the usage commits")
         String reservation;
 
+        @Option(names = "--subject", description = "What is counted distinctly, for unique-count meters (models_used: the model's hash)")
+        String subject;
+
         @Override
         HttpRequest request() {
             StringBuilder body = new StringBuilder("{\"idempotencyKey\":").append(json(key == null ? UUID.randomUUID().toString() : key))
@@ -97,6 +100,9 @@ public final class BillingCommands {
                     .append(",\"timestamp\":").append(json(at == null ? Instant.now().toString() : at));
             if (reservation != null) {
                 body.append(",\"reservationId\":").append(json(reservation));
+            }
+            if (subject != null) {
+                body.append(",\"subject\":").append(json(subject));
             }
             return to("/api/v1/usage").header("Content-Type", "application/json")
                     .POST(HttpRequest.BodyPublishers.ofString(body.append('}').toString())).build();
@@ -123,7 +129,8 @@ public final class BillingCommands {
         }
     }
 
-    @Command(name = "quota", description = "Show quotas and reserve against them.", subcommands = {Show.class, Reserve.class})
+    @Command(name = "quota", description = "Show quotas, reserve against them, release reservations; set limits (admin).",
+            subcommands = {Show.class, Reserve.class, ShowReservation.class, Release.class, SetLimit.class, ResetLimit.class})
     public static final class Quota {
     }
 
@@ -152,6 +159,65 @@ public final class BillingCommands {
             return to("/api/v1/quotas/" + URLEncoder.encode(meter, StandardCharsets.UTF_8) + "/reservations")
                     .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build();
         }
+    }
+
+    @Command(name = "reservation", description = "One reservation of the caller's tenant: meter, amount, status.")
+    public static final class ShowReservation extends Client {
+        @Parameters(index = "0", description = "Reservation id")
+        String id;
+
+        @Override
+        HttpRequest request() {
+            return to("/api/v1/quotas/reservations/" + segment(id)).GET().build();
+        }
+    }
+
+    @Command(name = "release", description = "Release an active reservation, freeing its whole amount.")
+    public static final class Release extends Client {
+        @Parameters(index = "0", description = "Reservation id (as printed by quota reserve)")
+        String id;
+
+        @Override
+        HttpRequest request() {
+            return to("/api/v1/quotas/reservations/" + segment(id)).DELETE().build();
+        }
+    }
+
+    @Command(name = "set", description = "Set a tenant's limit of a meter (admin: its own tenant up to the default; "
+            + "the operator's admin: any tenant, any limit).")
+    public static final class SetLimit extends Client {
+        @Parameters(index = "0", description = "Tenant id")
+        int tenant;
+
+        @Parameters(index = "1", description = "Meter")
+        String meter;
+
+        @Parameters(index = "2", description = "Limit (a non-negative integer)")
+        long limit;
+
+        @Override
+        HttpRequest request() {
+            return to("/api/v1/admin/tenants/" + tenant + "/quotas/" + segment(meter)).header("Content-Type", "application/json")
+                    .PUT(HttpRequest.BodyPublishers.ofString("{\"limit\":" + limit + "}")).build();
+        }
+    }
+
+    @Command(name = "reset", description = "Reset a tenant's limit of a meter to the configured default (admin).")
+    public static final class ResetLimit extends Client {
+        @Parameters(index = "0", description = "Tenant id")
+        int tenant;
+
+        @Parameters(index = "1", description = "Meter")
+        String meter;
+
+        @Override
+        HttpRequest request() {
+            return to("/api/v1/admin/tenants/" + tenant + "/quotas/" + segment(meter)).DELETE().build();
+        }
+    }
+
+    private static String segment(String value) {
+        return URLEncoder.encode(value, StandardCharsets.UTF_8).replace("+", "%20");
     }
 
     static String query(Map<String, String> required, String... optional) {

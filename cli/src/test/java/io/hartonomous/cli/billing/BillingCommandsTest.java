@@ -60,6 +60,43 @@ class BillingCommandsTest {
     }
 
     @Test
+    void releaseAndReservationAddressAReservationByIdAlone() {
+        BillingCommands.Release release = parse(BillingCommands.Release.class, "quota", "release",
+                "7f1c2a9e-0000-4000-8000-000000000001", "--token", "t");
+        BillingCommands.ShowReservation show = parse(BillingCommands.ShowReservation.class, "quota", "reservation",
+                "7f1c2a9e-0000-4000-8000-000000000001", "--token", "t");
+
+        assertThat(release.request().method()).isEqualTo("DELETE");
+        assertThat(release.request().uri().toString())
+                .isEqualTo("http://localhost:8085/api/v1/quotas/reservations/7f1c2a9e-0000-4000-8000-000000000001");
+        assertThat(show.request().method()).isEqualTo("GET");
+        assertThat(show.request().uri().getPath()).isEqualTo("/api/v1/quotas/reservations/7f1c2a9e-0000-4000-8000-000000000001");
+    }
+
+    @Test
+    void setAndResetAddressATenantsQuota() {
+        BillingCommands.SetLimit set = parse(BillingCommands.SetLimit.class, "quota", "set", "42", "atoms_stored", "1000",
+                "--token", "t");
+        BillingCommands.ResetLimit reset = parse(BillingCommands.ResetLimit.class, "quota", "reset", "42", "atoms_stored",
+                "--token", "t");
+
+        assertThat(set.request().method()).isEqualTo("PUT");
+        assertThat(set.request().uri().getPath()).isEqualTo("/api/v1/admin/tenants/42/quotas/atoms_stored");
+        assertThat(body(set.request())).isEqualTo("{\"limit\":1000}");
+        assertThat(reset.request().method()).isEqualTo("DELETE");
+        assertThat(reset.request().uri().getPath()).isEqualTo("/api/v1/admin/tenants/42/quotas/atoms_stored");
+    }
+
+    @Test
+    void sendCarriesTheSubjectOfAUniqueCountMeter() {
+        BillingCommands.Send send = parse(BillingCommands.Send.class, "usage", "send", "models_used", "1", "--key", "k",
+                "--at", "2026-04-01T00:00:00Z", "--subject", "sha256:ab", "--token", "t");
+
+        assertThat(body(send.request())).isEqualTo("{\"idempotencyKey\":\"k\",\"meter\":\"models_used\",\"quantity\":1,"
+                + "\"timestamp\":\"2026-04-01T00:00:00Z\",\"subject\":\"sha256:ab\"}");
+    }
+
+    @Test
     void rejectsANonNumericQuantity() {
         CommandLine cli = new CommandLine(new Main());
         assertThatThrownBy(() -> cli.parseArgs("usage", "send", "searches", "many"))
