@@ -70,13 +70,25 @@ public final class IngestBench {
         int clients = Integer.getInteger("bench.clients", 2);
         boolean coefficients = Boolean.getBoolean("bench.coefficients");
         Path work = Files.createTempDirectory("ingest-bench");
-        List<Corpora.Corpus> corpora = List.of(
-                Corpora.text(work.resolve("text"), textBytes),
-                Corpora.java(work.resolve("java"), javaBytes),
-                Corpora.model(work.resolve("model")));
+        List<String> wanted = List.of(System.getProperty("bench.corpora", "text,java,model").split(","));
+        List<Corpora.Corpus> corpora = new ArrayList<>();
+        if (wanted.contains("text")) {
+            corpora.add(Corpora.text(work.resolve("text"), textBytes));
+        }
+        if (wanted.contains("java")) {
+            corpora.add(Corpora.java(work.resolve("java"), javaBytes));
+        }
+        if (wanted.contains("model")) {
+            corpora.add(Corpora.model(work.resolve("model")));
+        }
+        boolean statements = Boolean.getBoolean("bench.statements");
         KeyPair keys = PemKeys.generateRsa();
         JwtSigner signer = new JwtSigner(keys.getPrivate(), "hartonomous");
-        try (EmbeddedPostgres pg = EmbeddedPostgres.builder().start()) {
+        EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder();
+        if (statements) {
+            builder.setServerConfig("shared_preload_libraries", "pg_stat_statements");
+        }
+        try (EmbeddedPostgres pg = builder.start()) {
             ServiceUnderTest.createDatabase(pg, "bench");
             Map<String, String> env = Map.of(
                     "HARTONOMOUS_ATOM_METERING_ENABLED", "false",
@@ -89,11 +101,19 @@ public final class IngestBench {
             try (ServiceUnderTest atom = ServiceUnderTest.start("atom-service", "HARTONOMOUS_ATOM_PORT", pg, "bench",
                     PemKeys.toPem(keys.getPublic()), env, jvm, COMMAND);
                  Connection sql = pg.getDatabase("postgres", "bench").getConnection()) {
+                if (statements) {
+                    try (Statement s = sql.createStatement()) {
+                        s.execute("CREATE EXTENSION pg_stat_statements");
+                    }
+                }
                 int tenant = 100;
                 for (Corpora.Corpus corpus : corpora) {
                     tenant++;
                     String token = signer.sign(tenant, "bench", List.of("ingest", "admin"), Duration.ofHours(4));
                     measure(atom, sql, corpus, tenant, token, clients, coefficients);
+                }
+                if (statements) {
+                    printStatements(sql);
                 }
             }
         }
@@ -241,6 +261,19 @@ public final class IngestBench {
             s.execute("DROP SCHEMA bench_copy CASCADE");
         }
         return seconds;
+    }
+
+    /** With -Dbench.statements=true: where the database spent its time (pg_stat_statements). */
+    private static void printStatements(Connection sql) throws Exception {
+        System.out.println();
+        System.out.println("database time by statement (total ms, calls, rows, statement):");
+        try (Statement s = sql.createStatement(); ResultSet r = s.executeQuery(
+                "SELECT round(total_exec_time), calls, rows, regexp_replace(left(query, 150), '\\s+', ' ', 'g')"
+                        + " FROM pg_stat_statements ORDER BY total_exec_time DESC LIMIT 25")) {
+            while (r.next()) {
+                System.out.printf("%10d %8d %10d  %s%n", r.getLong(1), r.getLong(2), r.getLong(3), r.getString(4));
+            }
+        }
     }
 
     private static String group(Pattern p, String body) {

@@ -184,6 +184,30 @@ class PostgresMigrationTest {
         }
     }
 
+    /** V8 replaced the row-level keys of dbo.AtomComposition by statement-level checks: same rules. */
+    @Test
+    void compositionEndsAreCheckedPerStatement() throws SQLException {
+        byte[] parent = "statement-checked parent".getBytes(StandardCharsets.UTF_8);
+        byte[] child = "statement-checked child".getBytes(StandardCharsets.UTF_8);
+        try (Connection c = db.connect()) {
+            insertAtom(c, 908, parent);
+            insertAtom(c, 908, child);
+            assertThatThrownBy(() -> insertComposition(c, 908, sha256("no such atom".getBytes(StandardCharsets.UTF_8)),
+                    sha256(child), 0))
+                    .isInstanceOf(SQLException.class)
+                    .hasMessageContaining("fk_atomcomposition_parent");
+            insertComposition(c, 908, sha256(parent), sha256(child), 0);
+            // a component still in use cannot be deleted ...
+            assertThatThrownBy(() -> execute(c, "DELETE FROM dbo.Atom WHERE TenantId = 908 AND ContentHash = ?", sha256(child)))
+                    .isInstanceOf(SQLException.class)
+                    .hasMessageContaining("fk_atomcomposition_component");
+            // ... and deleting the parent deletes its edges, after which the child can go
+            execute(c, "DELETE FROM dbo.Atom WHERE TenantId = 908 AND ContentHash = ?", sha256(parent));
+            assertThat(count(c, "SELECT count(*) FROM dbo.AtomComposition WHERE TenantId = 908")).isZero();
+            execute(c, "DELETE FROM dbo.Atom WHERE TenantId = 908 AND ContentHash = ?", sha256(child));
+        }
+    }
+
     @Test
     void relationCannotJoinTwoTenants() throws SQLException {
         try (Connection c = db.connect()) {
