@@ -23,6 +23,8 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.StreamingOutput;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
@@ -193,7 +195,9 @@ public class AtomResource {
                     + "agents who asked (wasAssociatedWith); what the atom wasDerivedFrom and what was derived from it "
                     + "(hadDerivation), from recorded derivations and derives_from / decodes_to relations. "
                     + "format=prov-json renders the same as a PROV-JSON document.")
-    @APIResponse(responseCode = "200", description = "The lineage")
+    @APIResponse(responseCode = "200", description = "The lineage (format=json; format=prov-json gives a PROV-JSON document)",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON,
+                    schema = @Schema(implementation = LineageService.Lineage.class)))
     @APIResponse(responseCode = "404", description = "The tenant has no such atom")
     public Object lineage(@PathParam("hash") String hash,
                           @QueryParam("page") @DefaultValue("0") int page,
