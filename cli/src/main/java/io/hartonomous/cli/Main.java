@@ -1,5 +1,6 @@
 package io.hartonomous.cli;
 
+import io.hartonomous.cli.atom.AtomCommands;
 import io.hartonomous.cli.billing.BillingCommands;
 import io.hartonomous.cli.launcher.LauncherCommands;
 import picocli.CommandLine;
@@ -13,7 +14,8 @@ import picocli.CommandLine.Command;
         description = "Run the Hartonomous suite locally and talk to it.",
         subcommands = {LauncherCommands.Up.class, LauncherCommands.Down.class, LauncherCommands.Status.class,
                 LauncherCommands.Token.class, LauncherCommands.Supervise.class,
-                BillingCommands.Usage.class, BillingCommands.Quota.class, CommandLine.HelpCommand.class})
+                AtomCommands.Ingest.class, AtomCommands.Get.class, AtomCommands.Ls.class, AtomCommands.Stats.class,
+                AtomCommands.Rm.class, BillingCommands.Usage.class, BillingCommands.Quota.class, CommandLine.HelpCommand.class})
 public final class Main {
 
     public static void main(String[] args) {

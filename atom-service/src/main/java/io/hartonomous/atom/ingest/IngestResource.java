@@ -76,7 +76,7 @@ public class IngestResource {
                                    + "(default true; false for very large models)")
                            @QueryParam("coefficients") @jakarta.ws.rs.DefaultValue("true") boolean coefficients,
                            @HeaderParam("Content-Type") String contentType) {
-        Job job = ingest.ingest(caller.get().tenantId(), name, contentType, body, wait, coefficients);
+        Job job = ingest.ingest(caller.get(), name, contentType, body, wait, coefficients);
         JobView view = JobView.of(job);
         URI location = URI.create("/api/v1/jobs/" + job.id());
         if (job.status() == JobStatus.Failed) {

@@ -1,6 +1,9 @@
 package io.hartonomous.atom.ingest;
 
+import io.hartonomous.atom.lineage.ProvenanceRepository;
 import io.hartonomous.common.error.HartonomousException;
+import io.hartonomous.common.tenancy.Caller;
+import io.hartonomous.common.tenancy.Roles;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import java.io.InputStream;
@@ -19,8 +22,11 @@ public class IngestService {
     private final JobRunner runner;
     private final JobWorker worker;
     private final IngestConfig config;
+    private final ProvenanceRepository provenance;
 
-    public IngestService(Spool spool, JobRepository jobs, JobRunner runner, JobWorker worker, IngestConfig config) {
+    public IngestService(Spool spool, JobRepository jobs, JobRunner runner, JobWorker worker, IngestConfig config,
+                         ProvenanceRepository provenance) {
+        this.provenance = provenance;
         this.spool = spool;
         this.jobs = jobs;
         this.runner = runner;
@@ -30,9 +36,11 @@ public class IngestService {
 
     /**
      * Spools the body and creates its job; completes it within the call when asked to wait or the
-     * input is small. The returned job is finished, or Pending/Processing for the worker.
+     * input is small. The returned job is finished, or Pending/Processing for the worker. The
+     * caller is recorded as the agent of the job's provenance activity.
      */
-    public Job ingest(int tenant, String name, String contentType, InputStream body, boolean wait, boolean coefficients) {
+    public Job ingest(Caller who, String name, String contentType, InputStream body, boolean wait, boolean coefficients) {
+        int tenant = who.tenantId();
         String fileName = checkName(name);
         UUID id = UUID.randomUUID();
         Spool.Spooled upload = spool.write(id, body);
@@ -47,6 +55,7 @@ public class IngestService {
         jobs.create(id, tenant, fileName, cleanContentType(contentType), config.chunkSize(), upload.hash(),
                 upload.size(), upload.path().toString(), owner, runner.leaseUntil(),
                 coefficients ? null : "{\"coefficients\":false}");
+        provenance.started(tenant, id, who.hasRole(Roles.SERVICE) ? "service" : "user", who.subject());
         if (inline) {
             Optional<Job> done = runner.run(id, owner);
             if (done.isPresent()) {

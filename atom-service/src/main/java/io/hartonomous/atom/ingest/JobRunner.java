@@ -58,10 +58,13 @@ public class JobRunner {
     private final io.hartonomous.atom.store.ModelRepository models;
     private final io.hartonomous.atom.metering.Metering metering;
     private final com.fasterxml.jackson.databind.ObjectMapper json;
+    private final io.hartonomous.atom.lineage.ProvenanceRepository provenance;
 
     public JobRunner(JobRepository jobs, AtomRepository atoms, Atomizers atomizers, Spool spool, IngestConfig config,
                      MeterRegistry metrics, io.hartonomous.atom.store.ModelRepository models,
-                     io.hartonomous.atom.metering.Metering metering, com.fasterxml.jackson.databind.ObjectMapper json) {
+                     io.hartonomous.atom.metering.Metering metering, com.fasterxml.jackson.databind.ObjectMapper json,
+                     io.hartonomous.atom.lineage.ProvenanceRepository provenance) {
+        this.provenance = provenance;
         this.models = models;
         this.metering = metering;
         this.json = json;
@@ -173,6 +176,7 @@ public class JobRunner {
                 throw new IllegalStateException("lost the lease on job " + job.id());
             }
             jobs.complete(conn, job.id());
+            provenance.recordIngestion(conn, job.tenant(), job.id());
             return true;
         });
     }
@@ -373,6 +377,7 @@ public class JobRunner {
                 }
                 if (root != null) {
                     jobs.complete(conn, job.id());
+                    provenance.recordIngestion(conn, job.tenant(), job.id());
                 }
                 return pendingNext;
             });

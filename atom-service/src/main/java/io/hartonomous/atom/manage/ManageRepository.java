@@ -28,6 +28,7 @@ public class ManageRepository {
     private final String deleteEdges;
     private final String deleteEdgesInto;
     private final String deleteAtoms;
+    private final String rootsPage;
 
     public ManageRepository(Database db) {
         this.db = db;
@@ -52,6 +53,11 @@ public class ManageRepository {
                 + d.inList("ParentAtomHash", SqlType.HASH, 2);
         this.deleteEdgesInto = d.render("DELETE FROM dbo.AtomComposition WHERE TenantId = ? AND ")
                 + d.inList("ComponentAtomHash", SqlType.HASH, 2);
+        this.rootsPage = d.render("""
+                SELECT r.RootHash, r.SourceName, r.JobId, r.PinnedAt, a.ContentLength, a.Modality, a.ContentType
+                FROM dbo.AtomRoot r JOIN dbo.Atom a ON a.TenantId = r.TenantId AND a.ContentHash = r.RootHash
+                WHERE r.TenantId = ?
+                ORDER BY r.PinnedAt DESC, r.RootId DESC OFFSET ? ROWS FETCH NEXT ? ROWS ONLY""");
         this.deleteAtoms = d.render("DELETE FROM dbo.Atom WHERE TenantId = ? AND ReferenceCount = 0 AND ")
                 + d.inList("AtomId", SqlType.BIGINT, 2);
     }
@@ -61,6 +67,21 @@ public class ManageRepository {
 
     public record Stats(long atoms, long compositions, long bytesIngested, long bytesStored, long deadAtoms,
                         long ingestions, double dedupRatio, Map<String, ModalityStats> byModality) {
+    }
+
+    /** A pin of the tenant on an ingested root. */
+    public record Root(String hash, String sourceName, long size, String modality, String contentType,
+                       java.util.UUID jobId, java.time.LocalDateTime pinnedAt) {
+    }
+
+    /** One page of the tenant's pins, newest first. */
+    public List<Root> roots(int tenant, long offset, int limit) {
+        List<Root> out = new ArrayList<>();
+        for (Row r : Tx.execute(db, rootsPage, List.of(tenant, offset, limit), "list roots")) {
+            out.add(new Root(ContentHash.of(io.hartonomous.atom.store.Rows.bytes(r.getValue(0))).hex(), r.getString(1),
+                    r.getLong(4), r.getString(5), r.getString(6), r.getUUID(2), r.getLocalDateTime(3)));
+        }
+        return out;
     }
 
     public Stats stats(int tenant) {

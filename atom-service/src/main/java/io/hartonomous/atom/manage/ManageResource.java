@@ -76,6 +76,29 @@ public class ManageResource {
         return new Unpinned(root.hex(), removed);
     }
 
+    public record RootPage(int page, int size, boolean hasMore, java.util.List<ManageRepository.Root> roots) {
+    }
+
+    @GET
+    @Path("/roots")
+    @Produces(MediaType.APPLICATION_JSON)
+    @Blocking
+    @RolesAllowed({Roles.INGEST, Roles.SEARCH, Roles.ADMIN})
+    @Operation(summary = "The tenant's pinned ingestion roots, newest first, paged",
+            description = "One entry per pin (an ingestion and each derived view it pinned): hash, source name, size, "
+                    + "modality, content type, job and when it was pinned.")
+    @APIResponse(responseCode = "200", description = "A page of roots")
+    @APIResponse(responseCode = "400", description = "Bad paging")
+    public RootPage roots(@QueryParam("page") @DefaultValue("0") int page,
+                          @QueryParam("size") @DefaultValue("50") int size) {
+        if (page < 0 || size < 1 || size > 500) {
+            throw HartonomousException.invalid("page must be >= 0 and size 1..500.");
+        }
+        java.util.List<ManageRepository.Root> found = manage.roots(caller.get().tenantId(), (long) page * size, size + 1);
+        boolean more = found.size() > size;
+        return new RootPage(page, size, more, more ? found.subList(0, size) : found);
+    }
+
     @POST
     @Path("/admin/gc")
     @Produces(MediaType.APPLICATION_JSON)

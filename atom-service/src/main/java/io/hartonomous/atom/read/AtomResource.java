@@ -1,5 +1,7 @@
 package io.hartonomous.atom.read;
 
+import io.hartonomous.atom.lineage.HistoryRepository;
+import io.hartonomous.atom.lineage.LineageService;
 import io.hartonomous.atom.store.AtomRecord;
 import io.hartonomous.atom.store.AtomRepository;
 import io.hartonomous.atom.store.ChildRecord;
@@ -21,6 +23,8 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.StreamingOutput;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
@@ -31,7 +35,7 @@ import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** Atoms by hash: metadata, content, components. */
+/** Atoms by hash: metadata, content, components, history and lineage. */
 @Path("/api/v1/atoms/{hash}")
 @Tag(name = "atoms")
 @SecurityRequirement(name = "jwt")
@@ -43,11 +47,16 @@ public class AtomResource {
     private final AtomRepository atoms;
     private final ContentReader reader;
     private final CurrentCaller caller;
+    private final HistoryRepository history;
+    private final LineageService lineage;
 
-    public AtomResource(AtomRepository atoms, ContentReader reader, CurrentCaller caller) {
+    public AtomResource(AtomRepository atoms, ContentReader reader, CurrentCaller caller, HistoryRepository history,
+                        LineageService lineage) {
         this.atoms = atoms;
         this.reader = reader;
         this.caller = caller;
+        this.history = history;
+        this.lineage = lineage;
     }
 
     public record AtomView(String hash, String modality, String subtype, String contentType, long size,
@@ -147,18 +156,83 @@ public class AtomResource {
         return new ComponentPage(a.hash().hex(), offset, limit, page);
     }
 
+    public record HistoryPage(String hash, int page, int size, boolean hasMore, List<HistoryRepository.Version> versions) {
+    }
+
+    @GET
+    @Path("/history")
+    @Produces(MediaType.APPLICATION_JSON)
+    @Blocking
+    @Operation(summary = "An atom's temporal history, newest first, paged",
+            description = "The current version and the past ones (dbo.AtomHistory) with validFrom / validTo (null while "
+                    + "current). On PostgreSQL a version is recorded when what the atom is changes (modality, subtype, "
+                    + "content type, metadata, canonical text, concept) and when it is deleted; reference-count "
+                    + "bookkeeping is not versioned. SQL Server's SYSTEM_VERSIONING versions every update. Versions of an "
+                    + "atom that garbage collection deleted stay readable.")
+    @APIResponse(responseCode = "200", description = "A page of versions")
+    @APIResponse(responseCode = "404", description = "The tenant never had such an atom")
+    public HistoryPage history(@PathParam("hash") String hash,
+                               @QueryParam("page") @DefaultValue("0") int page,
+                               @QueryParam("size") @DefaultValue("20") int size) {
+        checkPage(page, size);
+        ContentHash h = parse(hash);
+        List<HistoryRepository.Version> versions = history.versions(caller.get().tenantId(), h, (long) page * size, size + 1);
+        if (versions.isEmpty() && (page == 0 || history.versions(caller.get().tenantId(), h, 0, 1).isEmpty())) {
+            throw HartonomousException.notFound("No atom " + h.hex() + ".");
+        }
+        boolean more = versions.size() > size;
+        return new HistoryPage(h.hex(), page, size, more, more ? versions.subList(0, size) : versions);
+    }
+
+    @GET
+    @Path("/lineage")
+    @Produces(MediaType.APPLICATION_JSON)
+    @Blocking
+    @Operation(summary = "An atom's lineage in W3C PROV terms",
+            description = "The pinned ingestion roots that contain the atom (walked up the compositions, bounded: "
+                    + "truncated=true when the walk stopped at its bound), newest first and paged; the activities "
+                    + "(ingestion jobs) that generated them (wasGeneratedBy) with the sources they used (used) and the "
+                    + "agents who asked (wasAssociatedWith); what the atom wasDerivedFrom and what was derived from it "
+                    + "(hadDerivation), from recorded derivations and derives_from / decodes_to relations. "
+                    + "format=prov-json renders the same as a PROV-JSON document.")
+    @APIResponse(responseCode = "200", description = "The lineage (format=json; format=prov-json gives a PROV-JSON document)",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON,
+                    schema = @Schema(implementation = LineageService.Lineage.class)))
+    @APIResponse(responseCode = "404", description = "The tenant has no such atom")
+    public Object lineage(@PathParam("hash") String hash,
+                          @QueryParam("page") @DefaultValue("0") int page,
+                          @QueryParam("size") @DefaultValue("20") int size,
+                          @QueryParam("format") @DefaultValue("json") String format) {
+        checkPage(page, size);
+        if (!format.equals("json") && !format.equals("prov-json")) {
+            throw HartonomousException.invalid("format must be json or prov-json.");
+        }
+        AtomRecord a = load(hash);
+        LineageService.Lineage l = lineage.of(caller.get().tenantId(), a, page, size);
+        return format.equals("prov-json") ? LineageService.provJson(l) : l;
+    }
+
+    private static void checkPage(int page, int size) {
+        if (page < 0 || size < 1 || size > 100) {
+            throw HartonomousException.invalid("page must be >= 0 and size 1..100.");
+        }
+    }
+
     private static ComponentView view(ChildRecord c) {
         return new ComponentView(c.sequence(), c.child().hex(), c.modality(), c.subtype(), c.length(), c.x(), c.y(), c.z(),
                 c.m());
     }
 
-    private AtomRecord load(String hash) {
-        ContentHash h;
+    private static ContentHash parse(String hash) {
         try {
-            h = ContentHash.parse(hash);
+            return ContentHash.parse(hash);
         } catch (IllegalArgumentException e) {
             throw HartonomousException.invalid("Not a SHA-256 hex digest: " + e.getMessage());
         }
+    }
+
+    private AtomRecord load(String hash) {
+        ContentHash h = parse(hash);
         return atoms.find(caller.get().tenantId(), h)
                 .orElseThrow(() -> HartonomousException.notFound("No atom " + h.hex() + "."));
     }

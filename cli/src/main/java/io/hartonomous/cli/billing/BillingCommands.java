@@ -1,70 +1,33 @@
 package io.hartonomous.cli.billing;
 
+import io.hartonomous.cli.ServiceClient;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-import java.io.IOException;
-import java.io.PrintStream;
-import java.net.URI;
 import java.net.URLEncoder;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.Callable;
-import java.util.function.Function;
 
 /** {@code usage} and {@code quota}: a thin client of the billing-service API. */
 public final class BillingCommands {
 
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-
     private BillingCommands() {
     }
 
-    /** Where the billing-service is and who calls it. */
-    abstract static class Client implements Callable<Integer> {
-        @Option(names = "--url", description = "billing-service base URL (default: $HARTONOMOUS_BILLING_URL or http://localhost:8085)")
-        String url;
-
-        @Option(names = "--token", description = "Bearer token (default: $HARTONOMOUS_TOKEN)")
-        String token;
-
-        Function<String, String> env = System::getenv;
-        PrintStream out = System.out;
-
-        String baseUrl() {
-            String u = url != null ? url : env.apply("HARTONOMOUS_BILLING_URL");
-            u = u == null || u.isBlank() ? "http://localhost:8085" : u;
-            return u.endsWith("/") ? u.substring(0, u.length() - 1) : u;
+    /** A command that calls the billing-service. */
+    abstract static class Client extends ServiceClient {
+        @Override
+        protected String urlVariable() {
+            return "HARTONOMOUS_BILLING_URL";
         }
-
-        String bearer() {
-            String t = token != null ? token : env.apply("HARTONOMOUS_TOKEN");
-            if (t == null || t.isBlank()) {
-                throw new IllegalArgumentException("no token: pass --token or set HARTONOMOUS_TOKEN (./hartonomous token prints one)");
-            }
-            return t;
-        }
-
-        /** The request this command sends. */
-        abstract HttpRequest request();
 
         @Override
-        public Integer call() throws IOException, InterruptedException {
-            HttpResponse<String> response = HTTP.send(request(), HttpResponse.BodyHandlers.ofString());
-            out.println(response.body());
-            return response.statusCode() < 400 ? 0 : 1;
-        }
-
-        HttpRequest.Builder to(String pathAndQuery) {
-            return HttpRequest.newBuilder(URI.create(baseUrl() + pathAndQuery)).timeout(Duration.ofSeconds(30))
-                    .header("Authorization", "Bearer " + bearer()).header("Accept", "application/json");
+        protected String defaultUrl() {
+            return "http://localhost:8085";
         }
     }
 
@@ -94,7 +57,7 @@ public final class BillingCommands {
         String subject;
 
         @Override
-        HttpRequest request() {
+        public HttpRequest request() {
             StringBuilder body = new StringBuilder("{\"idempotencyKey\":").append(json(key == null ? UUID.randomUUID().toString() : key))
                     .append(",\"meter\":").append(json(meter)).append(",\"quantity\":").append(quantity)
                     .append(",\"timestamp\":").append(json(at == null ? Instant.now().toString() : at));
@@ -124,7 +87,7 @@ public final class BillingCommands {
         String to;
 
         @Override
-        HttpRequest request() {
+        public HttpRequest request() {
             return to("/api/v1/usage/summary" + query(Map.of("meter", meter, "window", window), "from", from, "to", to)).GET().build();
         }
     }
@@ -137,7 +100,7 @@ public final class BillingCommands {
     @Command(name = "show", description = "The caller's quotas: limit, used, reserved, remaining per meter.")
     public static final class Show extends Client {
         @Override
-        HttpRequest request() {
+        public HttpRequest request() {
             return to("/api/v1/quotas").GET().build();
         }
     }
@@ -154,7 +117,7 @@ public final class BillingCommands {
         Long ttlSeconds;
 
         @Override
-        HttpRequest request() {
+        public HttpRequest request() {
             String body = "{\"amount\":" + amount + (ttlSeconds == null ? "" : ",\"ttlSeconds\":" + ttlSeconds) + "}";
             return to("/api/v1/quotas/" + URLEncoder.encode(meter, StandardCharsets.UTF_8) + "/reservations")
                     .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build();

@@ -40,6 +40,8 @@ class PostgresMigrationTest {
             "dbo.AtomEmbedding", "dbo.AtomEmbeddingComponent", "dbo.IngestionJob", "dbo.AtomRoot",
             "dbo.LearningMetrics", "dbo.PendingActions", "dbo.AutonomousImprovementHistory",
             "provenance.Concepts", "provenance.AtomConcepts",
+            "provenance.Agent", "provenance.Activity", "provenance.Entity", "provenance.Used",
+            "provenance.WasGeneratedBy", "provenance.WasAssociatedWith", "provenance.WasDerivedFrom",
             "graph.AtomNode", "graph.AtomEdge",
             "dbo.BillingUsageLedger_InMemory", "dbo.InferenceCache_InMemory",
             "dbo.BillingUsageBucket", "dbo.BillingQuota", "dbo.BillingReservation", "dbo.BillingRateTier",
@@ -376,6 +378,35 @@ class PostgresMigrationTest {
             assertThatThrownBy(() -> execute(c, "INSERT INTO dbo.BillingInvoice (InvoiceId, TenantId, Period, Kind, Currency,"
                     + " TotalMicros, IssuedAt) VALUES (?, 912, '2026-03', 'invoice', 'USD', 5, now())", java.util.UUID.randomUUID()))
                     .isInstanceOf(SQLException.class).hasMessageContaining("ux_billinginvoice_tenantperiod");
+        }
+    }
+
+    @Test
+    void provenanceNeverJoinsTwoTenantsAndRelationsAreUnique() throws SQLException {
+        try (Connection c = db.connect()) {
+            java.util.UUID job = java.util.UUID.randomUUID();
+            execute(c, "INSERT INTO dbo.IngestionJob (JobId, TenantId, FileName) VALUES (?, 913, 'a.txt')", job);
+            long activity = count(c, "INSERT INTO provenance.Activity (TenantId, JobId, ActivityType, StartedAt)"
+                    + " VALUES (913, ?, 'ingestion', now()) RETURNING ActivityId", job);
+            // another tenant's activity cannot be joined, nor a job of another tenant
+            assertThatThrownBy(() -> execute(c, "INSERT INTO provenance.WasGeneratedBy (TenantId, ActivityId, AtomHash,"
+                    + " GeneratedRole, GeneratedAt) VALUES (914, ?, ?, 'root', now())", activity, sha256(new byte[]{1})))
+                    .isInstanceOf(SQLException.class).hasMessageContaining("fk_wasgeneratedby_activity");
+            assertThatThrownBy(() -> execute(c, "INSERT INTO provenance.Activity (TenantId, JobId, ActivityType, StartedAt)"
+                    + " VALUES (914, ?, 'ingestion', now())", job))
+                    .isInstanceOf(SQLException.class).hasMessageContaining("fk_activity_job");
+            // a derivation names exactly one origin
+            assertThatThrownBy(() -> execute(c, "INSERT INTO provenance.WasDerivedFrom (TenantId, GeneratedHash,"
+                    + " DerivationType, RecordedAt) VALUES (913, ?, 'decodes_to', now())", sha256(new byte[]{2})))
+                    .isInstanceOf(SQLException.class).hasMessageContaining("ck_wasderivedfrom_oneused");
+
+            long a = insertAtom(c, 913, "relation source".getBytes(StandardCharsets.UTF_8));
+            long b = insertAtom(c, 913, "relation target".getBytes(StandardCharsets.UTF_8));
+            String relation = "INSERT INTO dbo.AtomRelation (TenantId, SourceAtomId, TargetAtomId, RelationType)"
+                    + " VALUES (913, ?, ?, 'similar_to')";
+            execute(c, relation, a, b);
+            assertThatThrownBy(() -> execute(c, relation, a, b))
+                    .isInstanceOf(SQLException.class).hasMessageContaining("ux_atomrelation_key");
         }
     }
 

@@ -1,0 +1,217 @@
+package io.hartonomous.atom.lineage;
+
+import io.hartonomous.atom.store.Rows;
+import io.hartonomous.atom.store.Tx;
+import io.hartonomous.common.db.Database;
+import io.hartonomous.common.db.SqlDialect;
+import io.hartonomous.common.db.SqlType;
+import io.hartonomous.common.hash.ContentHash;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.SqlConnection;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * The provenance schema: writes the PROV record of ingestion jobs, reads it back by job.
+ *
+ * <p>Contract: {@link #started} runs when a job is accepted (the caller is known only then) and
+ * records the activity and its agent; {@link #recordIngestion} runs inside the job's completion
+ * transaction and records the rest — a job accepted before this schema existed gets its activity
+ * there, with no agent. Atoms are named by hash, never by foreign key: the record outlives
+ * garbage collection.
+ */
+@ApplicationScoped
+public class ProvenanceRepository {
+
+    /** The activity type of an ingestion job run. */
+    public static final String INGESTION = "ingestion";
+
+    private final Database db;
+    private final String insertAgent;
+    private final String agentId;
+    private final String insertActivity;
+    private final String activityOfJob;
+    private final String insertAssociation;
+    private final String jobSource;
+    private final String endActivity;
+    private final String insertEntity;
+    private final String insertUsed;
+    private final String insertGenerated;
+    private final String insertDerivedFromSource;
+    private final String insertDerivedViews;
+    private final String activitiesOfJobs;
+    private final String usedBy;
+    private final String associatedWith;
+    private final String generatedBy;
+
+    public ProvenanceRepository(Database db) {
+        this.db = db;
+        SqlDialect d = db.dialect();
+        this.insertAgent = d.insertIfAbsent("provenance.Agent", List.of("TenantId", "AgentKind", "Subject"),
+                List.of("TenantId", "AgentKind", "Subject"));
+        this.agentId = d.render("SELECT AgentId FROM provenance.Agent WHERE TenantId = ? AND AgentKind = ? AND Subject = ?");
+        this.insertActivity = d.insertReturning("provenance.Activity",
+                List.of("TenantId", "JobId", "ActivityType", "StartedAt"), List.of("ActivityId"));
+        this.activityOfJob = d.render("SELECT ActivityId FROM provenance.Activity WHERE TenantId = ? AND JobId = ?");
+        this.insertAssociation = d.insertIfAbsent("provenance.WasAssociatedWith",
+                List.of("TenantId", "ActivityId", "AgentId", "AgentRole"), List.of("TenantId", "ActivityId", "AgentId"));
+        this.jobSource = d.render("""
+                SELECT FileName, RootHash, TotalBytes, ContentType, COALESCE(StartedAt, CreatedAt)
+                FROM dbo.IngestionJob WHERE TenantId = ? AND JobId = ?""");
+        this.endActivity = d.render("UPDATE provenance.Activity SET EndedAt = ? WHERE TenantId = ? AND ActivityId = ?");
+        this.insertEntity = d.insertReturning("provenance.Entity",
+                List.of("TenantId", "SourceName", "ContentHash", "ContentLength", "MediaType"), List.of("EntityId"));
+        this.insertUsed = d.render("""
+                INSERT INTO provenance.Used (TenantId, ActivityId, EntityId, UsedRole, UsedAt)
+                VALUES (?, ?, ?, 'source', ?)""");
+        // the job's pins (its input and any derived view) are what it generated; a bound value in a
+        // SELECT list gets an explicit CAST (PostgreSQL cannot infer it from the INSERT target)
+        this.insertGenerated = d.render("""
+                INSERT INTO provenance.WasGeneratedBy (TenantId, ActivityId, AtomHash, GeneratedRole, GeneratedAt)
+                SELECT r.TenantId, CAST(? AS BIGINT), r.RootHash,
+                       CASE WHEN r.RootHash = ? THEN 'root' ELSE 'derived' END, r.PinnedAt
+                FROM dbo.AtomRoot r WHERE r.TenantId = ? AND r.JobId = ?""");
+        this.insertDerivedFromSource = d.render("""
+                INSERT INTO provenance.WasDerivedFrom (TenantId, GeneratedHash, UsedEntityId, ActivityId, DerivationType,
+                    RecordedAt)
+                VALUES (?, ?, ?, ?, 'ingestion', ?)""");
+        // derived views: a relation from the job's root to another of its pins (e.g. decodes_to)
+        this.insertDerivedViews = d.render("""
+                INSERT INTO provenance.WasDerivedFrom (TenantId, GeneratedHash, UsedHash, ActivityId, DerivationType,
+                    RecordedAt)
+                SELECT r.TenantId, r.RootHash, s.ContentHash, CAST(? AS BIGINT), rel.RelationType, r.PinnedAt
+                FROM dbo.AtomRoot r
+                JOIN dbo.Atom t ON t.TenantId = r.TenantId AND t.ContentHash = r.RootHash
+                JOIN dbo.AtomRelation rel ON rel.TenantId = t.TenantId AND rel.TargetAtomId = t.AtomId
+                JOIN dbo.Atom s ON s.TenantId = rel.TenantId AND s.AtomId = rel.SourceAtomId
+                WHERE r.TenantId = ? AND r.JobId = ? AND r.RootHash <> ? AND s.ContentHash = ?""");
+        this.activitiesOfJobs = d.render("""
+                SELECT ActivityId, JobId, ActivityType, StartedAt, EndedAt FROM provenance.Activity
+                WHERE TenantId = ? AND """) + " " + d.inList("JobId", SqlType.UUID, 2) + " ORDER BY StartedAt DESC";
+        this.usedBy = d.render("""
+                SELECT u.ActivityId, e.EntityId, e.SourceName, e.ContentHash, e.ContentLength, e.MediaType, u.UsedRole
+                FROM provenance.Used u
+                JOIN provenance.Entity e ON e.TenantId = u.TenantId AND e.EntityId = u.EntityId
+                WHERE u.TenantId = ? AND """) + " " + d.inList("u.ActivityId", SqlType.BIGINT, 2);
+        this.associatedWith = d.render("""
+                SELECT w.ActivityId, g.AgentId, g.AgentKind, g.Subject, w.AgentRole
+                FROM provenance.WasAssociatedWith w
+                JOIN provenance.Agent g ON g.TenantId = w.TenantId AND g.AgentId = w.AgentId
+                WHERE w.TenantId = ? AND """) + " " + d.inList("w.ActivityId", SqlType.BIGINT, 2);
+        this.generatedBy = d.render("""
+                SELECT ActivityId, AtomHash, GeneratedRole, GeneratedAt FROM provenance.WasGeneratedBy
+                WHERE TenantId = ? AND """) + " " + d.inList("ActivityId", SqlType.BIGINT, 2);
+    }
+
+    static LocalDateTime now() {
+        return LocalDateTime.now(ZoneOffset.UTC);
+    }
+
+    /**
+     * Records that {@code agent} asked for job {@code jobId} of {@code tenant}: the agent (once per
+     * tenant, kind and subject), the job's activity and their association. Its own transaction.
+     */
+    public void started(int tenant, UUID jobId, String agentKind, String subject) {
+        Tx.inTransaction(db, "record the start of an ingestion", conn -> {
+            long activity = Tx.execute(conn, insertActivity, List.of(tenant, jobId, INGESTION, now()))
+                    .iterator().next().getLong(0);
+            if (subject != null && !subject.isBlank()) {
+                String name = subject.length() > 255 ? subject.substring(0, 255) : subject;
+                Tx.execute(conn, insertAgent, List.of(tenant, agentKind, name));
+                long agent = Tx.execute(conn, agentId, List.of(tenant, agentKind, name)).iterator().next().getLong(0);
+                Tx.execute(conn, insertAssociation, List.of(tenant, activity, agent, "requester"));
+            }
+            return null;
+        });
+    }
+
+    /**
+     * Inside the completion transaction of job {@code jobId} (after its roots were pinned): ends its
+     * activity and records the source it used, the roots it generated, and what they derive from
+     * (the root from the source, each derived view from the root).
+     */
+    public void recordIngestion(SqlConnection conn, int tenant, UUID jobId) {
+        var jobs = Tx.execute(conn, jobSource, List.of(tenant, jobId));
+        if (jobs.size() == 0) {
+            throw new IllegalStateException("no job " + jobId + " of tenant " + tenant + " to record");
+        }
+        Row job = jobs.iterator().next();
+        byte[] root = Rows.bytes(job.getValue(1));
+        LocalDateTime now = now();
+        var existing = Tx.execute(conn, activityOfJob, List.of(tenant, jobId));
+        long activity = existing.size() > 0 ? existing.iterator().next().getLong(0)
+                : Tx.execute(conn, insertActivity, List.of(tenant, jobId, INGESTION, job.getLocalDateTime(4)))
+                .iterator().next().getLong(0);
+        Tx.execute(conn, endActivity, List.of(now, tenant, activity));
+        long entity = Tx.execute(conn, insertEntity, Arrays.asList(tenant, job.getString(0), root, job.getLong(2),
+                job.getString(3))).iterator().next().getLong(0);
+        Tx.execute(conn, insertUsed, List.of(tenant, activity, entity, now));
+        Tx.execute(conn, insertGenerated, List.of(activity, root, tenant, jobId));
+        Tx.execute(conn, insertDerivedFromSource, List.of(tenant, root, entity, activity, now));
+        Tx.execute(conn, insertDerivedViews, List.of(activity, tenant, jobId, root, root));
+    }
+
+    /** A source an activity used. */
+    public record Source(long entityId, String name, ContentHash hash, long size, String mediaType, String role) {
+    }
+
+    /** An agent an activity was associated with. */
+    public record AgentRef(long agentId, String kind, String subject, String role) {
+    }
+
+    /** An atom an activity generated. */
+    public record Generated(ContentHash hash, String role, LocalDateTime at) {
+    }
+
+    /** An activity with everything it is related to. */
+    public record ActivityRecord(long activityId, UUID jobId, String type, LocalDateTime startedAt, LocalDateTime endedAt,
+                                 List<Source> used, List<AgentRef> associatedWith, List<Generated> generated) {
+    }
+
+    /** The activities of the given jobs of the tenant, newest first; jobs without one are absent. */
+    public List<ActivityRecord> activitiesOf(int tenant, Collection<UUID> jobIds) {
+        if (jobIds.isEmpty()) {
+            return List.of();
+        }
+        Map<Long, Row> activities = new LinkedHashMap<>();
+        for (Row r : Tx.execute(db, activitiesOfJobs, List.of(tenant,
+                db.dialect().bindList(SqlType.UUID, List.copyOf(jobIds))), "read provenance")) {
+            activities.put(r.getLong(0), r);
+        }
+        if (activities.isEmpty()) {
+            return List.of();
+        }
+        Map<Long, List<Source>> used = new LinkedHashMap<>();
+        Map<Long, List<AgentRef>> agents = new LinkedHashMap<>();
+        Map<Long, List<Generated>> generated = new LinkedHashMap<>();
+        List<Object> ids = List.copyOf(activities.keySet());
+        for (Row r : Tx.execute(db, usedBy, List.of(tenant, db.dialect().bindList(SqlType.BIGINT, ids)), "read provenance")) {
+            used.computeIfAbsent(r.getLong(0), k -> new ArrayList<>()).add(new Source(r.getLong(1), r.getString(2),
+                    ContentHash.of(Rows.bytes(r.getValue(3))), r.getLong(4), r.getString(5), r.getString(6)));
+        }
+        for (Row r : Tx.execute(db, associatedWith, List.of(tenant, db.dialect().bindList(SqlType.BIGINT, ids)),
+                "read provenance")) {
+            agents.computeIfAbsent(r.getLong(0), k -> new ArrayList<>()).add(new AgentRef(r.getLong(1), r.getString(2),
+                    r.getString(3), r.getString(4)));
+        }
+        for (Row r : Tx.execute(db, generatedBy, List.of(tenant, db.dialect().bindList(SqlType.BIGINT, ids)),
+                "read provenance")) {
+            generated.computeIfAbsent(r.getLong(0), k -> new ArrayList<>()).add(new Generated(
+                    ContentHash.of(Rows.bytes(r.getValue(1))), r.getString(2), r.getLocalDateTime(3)));
+        }
+        List<ActivityRecord> out = new ArrayList<>();
+        activities.forEach((id, r) -> out.add(new ActivityRecord(id, r.getUUID(1), r.getString(2), r.getLocalDateTime(3),
+                r.getLocalDateTime(4), used.getOrDefault(id, List.of()), agents.getOrDefault(id, List.of()),
+                generated.getOrDefault(id, List.of()))));
+        return out;
+    }
+}
