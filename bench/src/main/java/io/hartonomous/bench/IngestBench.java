@@ -86,7 +86,13 @@ public final class IngestBench {
         JwtSigner signer = new JwtSigner(keys.getPrivate(), "hartonomous");
         EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder();
         if (statements) {
-            builder.setServerConfig("shared_preload_libraries", "pg_stat_statements");
+            builder.setServerConfig("shared_preload_libraries", "pg_stat_statements,auto_explain");
+            // slow statements' plans (with the statements triggers run) land in bench.pglog (default /tmp/ingest-bench-pglog)
+            builder.setServerConfig("auto_explain.log_min_duration", "250");
+            builder.setServerConfig("auto_explain.log_analyze", "on");
+            builder.setServerConfig("auto_explain.log_nested_statements", "on");
+            builder.setServerConfig("logging_collector", "on");
+            builder.setServerConfig("log_directory", System.getProperty("bench.pglog", "/tmp/ingest-bench-pglog"));
         }
         try (EmbeddedPostgres pg = builder.start()) {
             ServiceUnderTest.createDatabase(pg, "bench");

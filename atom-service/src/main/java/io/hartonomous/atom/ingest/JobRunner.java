@@ -238,7 +238,6 @@ public class JobRunner {
         private String usageWritten;
         private long emitted;
         private long committed;
-        private long chunks;
 
         ChunkSink(Job job, String modality, String owner) {
             this.job = job;
@@ -390,11 +389,8 @@ public class JobRunner {
             pending.addAll(pendingAfter);
             committed += nodes.size();
             batch.clear();
-            chunks++;
-            if (root == null && Long.bitCount(chunks) == 1 && chunks >= 2) {
-                // after chunks 2, 4, 8, …: the store grew fast; let the optimizer see it
-                atoms.refreshStatistics();
-            }
+            // the store may have grown fast: let the optimizer see it
+            atoms.refreshStatisticsIfGrown();
         }
     }
 
