@@ -27,6 +27,7 @@ public class ManageRepository {
     private final String deleteRelations;
     private final String deleteEdges;
     private final String deleteEdgesInto;
+    private final String deleteCoefficients;
     private final String deleteAtoms;
 
     public ManageRepository(Database db) {
@@ -52,6 +53,8 @@ public class ManageRepository {
                 + d.inList("ParentAtomHash", SqlType.HASH, 2);
         this.deleteEdgesInto = d.render("DELETE FROM dbo.AtomComposition WHERE TenantId = ? AND ")
                 + d.inList("ComponentAtomHash", SqlType.HASH, 2);
+        this.deleteCoefficients = d.render("DELETE FROM dbo.TensorAtomCoefficient WHERE TenantId = ? AND ")
+                + d.inList("ValueAtomId", SqlType.BIGINT, 2);
         this.deleteAtoms = d.render("DELETE FROM dbo.Atom WHERE TenantId = ? AND ReferenceCount = 0 AND ")
                 + d.inList("AtomId", SqlType.BIGINT, 2);
     }
@@ -85,8 +88,10 @@ public class ManageRepository {
 
     /**
      * Deletes up to {@code batch} dead atoms of the tenant (never one in {@code pending}), with the
-     * composition edges out of and into them and the relations pointing at them. Edges into a dead
-     * atom come only from dead parents (the counts say so), which may fall in a later batch.
+     * composition edges out of and into them, the relations pointing at them and the tensor
+     * coefficients whose value they are. Edges into a dead atom come only from dead parents (the
+     * counts say so), which may fall in a later batch; a coefficient's value atom is dead only when
+     * its model file is (unpinned, or its ingestion failed), as the file's tree holds every value.
      * Returns how many atoms went.
      */
     public int collectBatch(SqlConnection conn, int tenant, int batch, Set<ContentHash> pending) {
@@ -106,6 +111,7 @@ public class ManageRepository {
         Tx.execute(conn, deleteEdges, List.of(tenant, db.dialect().bindList(SqlType.HASH, hashes)));
         Tx.execute(conn, deleteEdgesInto, List.of(tenant, db.dialect().bindList(SqlType.HASH, hashes)));
         Tx.execute(conn, deleteRelations, List.of(tenant, db.dialect().bindList(SqlType.BIGINT, ids)));
+        Tx.execute(conn, deleteCoefficients, List.of(tenant, db.dialect().bindList(SqlType.BIGINT, ids)));
         return Tx.execute(conn, deleteAtoms, List.of(tenant, db.dialect().bindList(SqlType.BIGINT, ids))).rowCount();
     }
 }
