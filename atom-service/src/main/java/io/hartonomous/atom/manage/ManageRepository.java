@@ -27,6 +27,9 @@ public class ManageRepository {
     private final String deleteRelations;
     private final String deleteEdges;
     private final String deleteEdgesInto;
+    private final String deleteCoefficients;
+    private final String deleteOrphanCoefficients;
+    private final String deleteOrphanModels;
     private final String deleteAtoms;
     private final String rootsPage;
 
@@ -58,6 +61,21 @@ public class ManageRepository {
                 FROM dbo.AtomRoot r JOIN dbo.Atom a ON a.TenantId = r.TenantId AND a.ContentHash = r.RootHash
                 WHERE r.TenantId = ?
                 ORDER BY r.PinnedAt DESC, r.RootId DESC OFFSET ? ROWS FETCH NEXT ? ROWS ONLY""");
+        this.deleteCoefficients = d.render("DELETE FROM dbo.TensorAtomCoefficient WHERE TenantId = ? AND ")
+                + d.inList("ValueAtomId", SqlType.BIGINT, 2);
+        // a model whose file atom is gone (collected, or its ingestion failed) and that no
+        // unfinished job is still writing; models that embeddings were made with stay
+        String orphan = """
+                m.TenantId = ? AND m.ModelAtomHash IS NOT NULL
+                AND NOT EXISTS (SELECT 1 FROM dbo.Atom a WHERE a.TenantId = m.TenantId AND a.ContentHash = m.ModelAtomHash)
+                AND NOT EXISTS (SELECT 1 FROM dbo.IngestionJob j WHERE j.TenantId = m.TenantId
+                                AND j.RootHash = m.ModelAtomHash AND j.JobStatus IN ('Pending', 'Processing'))
+                AND NOT EXISTS (SELECT 1 FROM dbo.AtomEmbedding e WHERE e.ModelId = m.ModelId)
+                AND NOT EXISTS (SELECT 1 FROM dbo.AtomEmbeddingComponent c WHERE c.ModelId = m.ModelId)""";
+        this.deleteOrphanCoefficients = d.render("DELETE FROM dbo.TensorAtomCoefficient WHERE TenantId = ? AND ModelId IN "
+                + "(SELECT m.ModelId FROM dbo.Model m WHERE " + orphan + ")");
+        this.deleteOrphanModels = d.render("DELETE FROM dbo.Model WHERE ModelId IN (SELECT m.ModelId FROM dbo.Model m WHERE "
+                + orphan + ")");
         this.deleteAtoms = d.render("DELETE FROM dbo.Atom WHERE TenantId = ? AND ReferenceCount = 0 AND ")
                 + d.inList("AtomId", SqlType.BIGINT, 2);
     }
@@ -106,8 +124,12 @@ public class ManageRepository {
 
     /**
      * Deletes up to {@code batch} dead atoms of the tenant (never one in {@code pending}), with the
-     * composition edges out of and into them and the relations pointing at them. Edges into a dead
-     * atom come only from dead parents (the counts say so), which may fall in a later batch.
+     * composition edges out of and into them, the relations pointing at them and the tensor
+     * coefficients whose value they are. Edges into a dead atom come only from dead parents (the
+     * counts say so), which may fall in a later batch; a coefficient's value atom is dead only when
+     * its model file is (unpinned, or its ingestion failed), as the file's tree holds every value.
+     * Model rows whose file atom is gone go too, with their layers and coefficients (a failed
+     * ingestion's coefficients may point at values shared with live content).
      * Returns how many atoms went.
      */
     public int collectBatch(SqlConnection conn, int tenant, int batch, Set<ContentHash> pending) {
@@ -121,12 +143,22 @@ public class ManageRepository {
             }
         }
         if (ids.isEmpty()) {
+            deleteOrphanModels(conn, tenant);
             return 0;
         }
         // a bound list belongs to its statement: bind afresh for each one
         Tx.execute(conn, deleteEdges, List.of(tenant, db.dialect().bindList(SqlType.HASH, hashes)));
         Tx.execute(conn, deleteEdgesInto, List.of(tenant, db.dialect().bindList(SqlType.HASH, hashes)));
         Tx.execute(conn, deleteRelations, List.of(tenant, db.dialect().bindList(SqlType.BIGINT, ids)));
-        return Tx.execute(conn, deleteAtoms, List.of(tenant, db.dialect().bindList(SqlType.BIGINT, ids))).rowCount();
+        Tx.execute(conn, deleteCoefficients, List.of(tenant, db.dialect().bindList(SqlType.BIGINT, ids)));
+        int deleted = Tx.execute(conn, deleteAtoms, List.of(tenant, db.dialect().bindList(SqlType.BIGINT, ids))).rowCount();
+        deleteOrphanModels(conn, tenant);
+        return deleted;
+    }
+
+    /** The Model rows (with their layers and coefficients) of model files that are gone. */
+    private void deleteOrphanModels(SqlConnection conn, int tenant) {
+        Tx.execute(conn, deleteOrphanCoefficients, List.of(tenant, tenant));
+        Tx.execute(conn, deleteOrphanModels, List.of(tenant));
     }
 }
