@@ -73,6 +73,8 @@ public final class Supervisor {
         serviceEnv.putIfAbsent("HARTONOMOUS_SERVICE_TOKEN_PRIVATE_KEY_LOCATION", home.privateKey().toAbsolutePath().toString());
         // uploads must survive a restart for jobs to resume
         serviceEnv.putIfAbsent("HARTONOMOUS_ATOM_INGEST_SPOOL_DIR", home.dir().resolve("spool").toAbsolutePath().toString());
+        // the local single-user suite: the dev token's tenant (1) operates billing (rate card, credit notes)
+        serviceEnv.putIfAbsent("HARTONOMOUS_BILLING_OPERATOR_TENANT", "1");
         for (ServiceSpec spec : ServiceSpec.SUITE) {
             serviceEnv.putIfAbsent("HARTONOMOUS_" + spec.name().toUpperCase(java.util.Locale.ROOT) + "_URL",
                     "http://127.0.0.1:" + spec.port(env));
