@@ -49,6 +49,7 @@ public class JobRunner {
                 return t;
             });
 
+    private final io.hartonomous.atom.notify.SearchNotifier notifier;
     private final JobRepository jobs;
     private final AtomRepository atoms;
     private final Atomizers atomizers;
@@ -63,7 +64,9 @@ public class JobRunner {
     public JobRunner(JobRepository jobs, AtomRepository atoms, Atomizers atomizers, Spool spool, IngestConfig config,
                      MeterRegistry metrics, io.hartonomous.atom.store.ModelRepository models,
                      io.hartonomous.atom.metering.Metering metering, com.fasterxml.jackson.databind.ObjectMapper json,
-                     io.hartonomous.atom.lineage.ProvenanceRepository provenance) {
+                     io.hartonomous.atom.lineage.ProvenanceRepository provenance,
+                     io.hartonomous.atom.notify.SearchNotifier notifier) {
+        this.notifier = notifier;
         this.provenance = provenance;
         this.models = models;
         this.metering = metering;
@@ -125,6 +128,9 @@ public class JobRunner {
         if (done.status().finished()) {
             spool.delete(done.spoolPath());
             metrics.counter("hartonomous_atom_jobs_total", "outcome", done.status().name().toLowerCase()).increment();
+            if (done.status() == JobStatus.Completed) {
+                notifier.completed(done.tenant(), done.rootHash());
+            }
         }
         return java.util.Optional.of(done);
     }
