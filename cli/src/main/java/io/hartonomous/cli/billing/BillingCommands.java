@@ -130,7 +130,7 @@ public final class BillingCommands {
         String id;
 
         @Override
-        HttpRequest request() {
+        public HttpRequest request() {
             return to("/api/v1/quotas/reservations/" + segment(id)).GET().build();
         }
     }
@@ -141,7 +141,7 @@ public final class BillingCommands {
         String id;
 
         @Override
-        HttpRequest request() {
+        public HttpRequest request() {
             return to("/api/v1/quotas/reservations/" + segment(id)).DELETE().build();
         }
     }
@@ -159,7 +159,7 @@ public final class BillingCommands {
         long limit;
 
         @Override
-        HttpRequest request() {
+        public HttpRequest request() {
             return to("/api/v1/admin/tenants/" + tenant + "/quotas/" + segment(meter)).header("Content-Type", "application/json")
                     .PUT(HttpRequest.BodyPublishers.ofString("{\"limit\":" + limit + "}")).build();
         }
@@ -174,7 +174,7 @@ public final class BillingCommands {
         String meter;
 
         @Override
-        HttpRequest request() {
+        public HttpRequest request() {
             return to("/api/v1/admin/tenants/" + tenant + "/quotas/" + segment(meter)).DELETE().build();
         }
     }
