@@ -13,7 +13,8 @@ import picocli.CommandLine.Command;
         description = "Run the Hartonomous suite locally and talk to it.",
         subcommands = {LauncherCommands.Up.class, LauncherCommands.Down.class, LauncherCommands.Status.class,
                 LauncherCommands.Token.class, LauncherCommands.Supervise.class,
-                BillingCommands.Usage.class, BillingCommands.Quota.class, CommandLine.HelpCommand.class})
+                BillingCommands.Usage.class, BillingCommands.Quota.class, io.hartonomous.cli.search.SearchCommand.class,
+                CommandLine.HelpCommand.class})
 public final class Main {
 
     public static void main(String[] args) {

@@ -85,6 +85,7 @@ public class EmbeddingPipeline {
                 try {
                     Embedder.Loaded model = embedder.load();
                     indexes.rebuild(model.modelId(), MiniLm.DIMENSIONS);
+                    warmUp(model);
                     started = true;
                     startupFailure = null;
                 } catch (RuntimeException e) {
@@ -99,6 +100,20 @@ public class EmbeddingPipeline {
 
     void onStop(@Observes ShutdownEvent event) {
         worker.shutdownNow();
+    }
+
+    /** Loads the index classes and runs the model once, so that the first ingestion and query do not pay for it. */
+    private void warmUp(Embedder.Loaded model) {
+        float[] v = embedder.embed("warm up");
+        Projection.Point p = model.projection().project(v);
+        try (TenantIndex scratch = new TenantIndex(0, v.length, 4, 10, 10)) {
+            scratch.add(List.of(new TenantIndex.Entry(new Unit(0, ContentHash.sha256(new byte[1]), "text", "document", 0,
+                    ContentHash.sha256(new byte[1]), "document", "", ""), "warm up", v, new double[]{p.x(), p.y(), p.z()})));
+            scratch.text().search("warm up", 1, io.hartonomous.search.index.Filter.NONE);
+            scratch.vectors().approximate(v, 1, i -> true);
+        } catch (java.io.IOException e) {
+            LOG.debug("scratch index", e);
+        }
     }
 
     /** Model loaded and indexes rebuilt. */
@@ -157,6 +172,7 @@ public class EmbeddingPipeline {
 
     /** Extracts, embeds, stores and indexes one batch of roots. */
     void process(List<RootRecord> batch) {
+        long start = System.nanoTime();
         Map<String, RootRecord> distinct = new LinkedHashMap<>();
         for (RootRecord r : batch) {
             distinct.putIfAbsent(r.tenant() + ":" + r.atomId(), r);
@@ -189,15 +205,18 @@ public class EmbeddingPipeline {
                     }
                 }
             }
-            store(tenant, found);
+            long read = System.nanoTime();
+            int embedded = store(tenant, found);
             roots.increment(e.getValue().size());
+            LOG.debugf("tenant %d: %d roots, %d units (%d embedded) indexed in %d ms (read %d ms)", tenant, e.getValue().size(),
+                    found.size(), embedded, (System.nanoTime() - start) / 1_000_000, (read - start) / 1_000_000);
         }
     }
 
     private record Pending(RootRecord root, Extractor.Extracted unit) {
     }
 
-    private void store(int tenant, List<Pending> found) {
+    private int store(int tenant, List<Pending> found) {
         Embedder.Loaded model = embedder.model();
         TenantIndex existing = indexes.tenant(tenant).orElse(null);
         List<Pending> toEmbed = new ArrayList<>();
@@ -241,6 +260,7 @@ public class EmbeddingPipeline {
             usage.record(tenant, Usage.EMBEDDINGS, toEmbed.size(), "embeddings:" + model.modelId() + ":" + tenant + ":"
                     + toEmbed.getFirst().unit().atomId() + ":" + toEmbed.size());
         }
+        return toEmbed.size();
     }
 
     /** Units stored without an embedding under the active model (a model switch, a crash between steps). */
