@@ -44,3 +44,8 @@ CREATE TABLE dbo.EmbeddingProjection (
 
 -- Loading a tenant's vectors of one model at start.
 CREATE INDEX IX_AtomEmbedding_TenantModel ON dbo.AtomEmbedding (TenantId, ModelId, SourceAtomId);
+
+-- Inference outputs are JSON documents, not atoms: the cache keeps them itself (OutputAtomId stays
+-- for an output stored as an atom, now optional).
+ALTER TABLE dbo.InferenceCache_InMemory ALTER COLUMN OutputAtomId DROP NOT NULL;
+ALTER TABLE dbo.InferenceCache_InMemory ADD COLUMN OutputJson TEXT NULL;

@@ -30,3 +30,9 @@ CREATE TABLE dbo.EmbeddingProjection (
 );
 
 CREATE INDEX IX_AtomEmbedding_TenantModel ON dbo.AtomEmbedding (TenantId, ModelId, SourceAtomId);
+
+-- Inference outputs are JSON documents, not atoms: the cache keeps them itself (OutputAtomId stays
+-- for an output stored as an atom, now optional). Memory-optimized tables accept both changes
+-- (SQL Server 2016 and later), outside a user transaction (V7__search.sql.conf).
+ALTER TABLE dbo.InferenceCache_InMemory ALTER COLUMN OutputAtomId BIGINT NULL;
+ALTER TABLE dbo.InferenceCache_InMemory ADD OutputJson NVARCHAR(MAX) NULL;
