@@ -1,6 +1,8 @@
 package io.hartonomous.search.embed;
 
-import io.hartonomous.common.auth.ServiceTokens;
+import io.hartonomous.common.auth.JwtSigner;
+import io.hartonomous.common.auth.PemKeys;
+import io.hartonomous.common.tenancy.Roles;
 import io.hartonomous.common.error.ErrorCode;
 import io.hartonomous.common.error.HartonomousException;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -15,16 +17,43 @@ import java.util.Map;
 /**
  * The facade over {@link AtomApi}: ingests a model file as atoms of the system tenant (without
  * per-weight coefficient rows) and waits for the job. Blocking; worker threads only.
+ *
+ * <p>atom-service's ingest endpoint takes the {@code ingest} role (not {@code service}), so the
+ * token for this one call carries both, for the system tenant only, signed with the suite's
+ * service key ({@code hartonomous.service-token.private-key[-location]}).
  */
 @ApplicationScoped
 public class ModelIngestion {
 
     private final AtomApi atoms;
-    private final ServiceTokens tokens;
+    private final java.util.Optional<String> pem;
+    private final java.util.Optional<String> location;
+    private final String issuer;
 
-    public ModelIngestion(@RestClient AtomApi atoms, ServiceTokens tokens) {
+    public ModelIngestion(@RestClient AtomApi atoms,
+                          @org.eclipse.microprofile.config.inject.ConfigProperty(name = "hartonomous.service-token.private-key")
+                          java.util.Optional<String> pem,
+                          @org.eclipse.microprofile.config.inject.ConfigProperty(name = "hartonomous.service-token.private-key-location")
+                          java.util.Optional<String> location,
+                          @org.eclipse.microprofile.config.inject.ConfigProperty(name = "mp.jwt.verify.issuer", defaultValue = "hartonomous")
+                          String issuer) {
         this.atoms = atoms;
-        this.tokens = tokens;
+        this.pem = pem;
+        this.location = location;
+        this.issuer = issuer;
+    }
+
+    private String token(int tenant) {
+        String key;
+        try {
+            key = pem.isPresent() ? pem.get() : java.nio.file.Files.readString(java.nio.file.Path.of(location.orElseThrow(() ->
+                    new HartonomousException(ErrorCode.DEPENDENCY_UNAVAILABLE, "No service signing key is configured "
+                            + "(hartonomous.service-token.private-key[-location]) to store the embedding model."))));
+        } catch (java.io.IOException e) {
+            throw new HartonomousException(ErrorCode.DEPENDENCY_UNAVAILABLE, "Cannot read the service signing key.", e);
+        }
+        return new JwtSigner(PemKeys.privateKey(key), issuer).sign(tenant, "search-service",
+                java.util.List.of(Roles.SERVICE, Roles.INGEST), java.time.Duration.ofMinutes(30));
     }
 
     /**
@@ -35,7 +64,7 @@ public class ModelIngestion {
     @Timeout(value = 10, unit = ChronoUnit.MINUTES)
     @Retry(maxRetries = 2, delay = 1000)
     public void ingest(int tenant, String name, byte[] bytes) {
-        String bearer = "Bearer " + tokens.token(tenant);
+        String bearer = "Bearer " + token(tenant);
         try {
             Map<String, Object> job = atoms.ingest(bearer, name, true, false, bytes);
             String id = String.valueOf(job.get("jobId"));
