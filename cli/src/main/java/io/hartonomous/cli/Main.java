@@ -15,7 +15,8 @@ import picocli.CommandLine.Command;
         subcommands = {LauncherCommands.Up.class, LauncherCommands.Down.class, LauncherCommands.Status.class,
                 LauncherCommands.Token.class, LauncherCommands.Supervise.class,
                 AtomCommands.Ingest.class, AtomCommands.Get.class, AtomCommands.Ls.class, AtomCommands.Stats.class,
-                AtomCommands.Rm.class, BillingCommands.Usage.class, BillingCommands.Quota.class, CommandLine.HelpCommand.class})
+                AtomCommands.Rm.class, BillingCommands.Usage.class, BillingCommands.Quota.class,
+                io.hartonomous.cli.search.SearchCommand.class, CommandLine.HelpCommand.class})
 public final class Main {
 
     public static void main(String[] args) {

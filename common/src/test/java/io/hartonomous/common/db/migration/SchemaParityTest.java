@@ -264,6 +264,11 @@ class SchemaParityTest {
                 addAlteredColumns(sql, tables);
                 continue;
             }
+            Matcher alterColumn = ALTER_COLUMN.matcher(sql.strip());
+            if (alterColumn.matches()) {
+                alterColumn(alterColumn, tables);
+                continue;
+            }
             if (!TsqlCreateTable.isCreateTable(sql)) {
                 continue;
             }
@@ -298,6 +303,20 @@ class SchemaParityTest {
             assertThat(tables.put(table, columns)).as("%s is created once", table).isNull();
         }
         return tables;
+    }
+
+    private static final Pattern ALTER_COLUMN = Pattern.compile(
+            "(?is)^ALTER\\s+TABLE\\s+([\\w.]+)\\s+ALTER\\s+COLUMN\\s+(\\w+)\\s+(\\w+(?:\\s*\\([^)]*\\))?)\\s+(NOT\\s+NULL|NULL)\\s*;?$");
+
+    /** {@code ALTER TABLE t ALTER COLUMN c type [NOT] NULL}: the column is redefined (a later migration relaxing a column). */
+    static void alterColumn(Matcher m, Map<String, Map<String, Column>> tables) {
+        String table = m.group(1).toLowerCase(Locale.ROOT);
+        Map<String, Column> columns = tables.get(table);
+        assertThat(columns).as("%s is created before it is altered", table).isNotNull();
+        String name = m.group(2).toLowerCase(Locale.ROOT);
+        assertThat(columns.remove(name)).as("%s.%s exists before it is altered", table, name).isNotNull();
+        String type = m.group(3).toUpperCase(Locale.ROOT).replaceAll("\\s+", "");
+        columns.put(name, sqlServerColumn(table + "." + name, type, !m.group(4).toUpperCase(Locale.ROOT).startsWith("NOT"), false, false));
     }
 
     private static final Pattern ALTER_ADD = Pattern.compile("(?is)^ALTER\\s+TABLE\\s+[\\w.]+\\s+ADD\\s+(?!CONSTRAINT\\b)");

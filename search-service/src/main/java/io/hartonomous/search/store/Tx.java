@@ -1,0 +1,71 @@
+package io.hartonomous.search.store;
+
+import io.hartonomous.common.db.Database;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.RowSet;
+import io.vertx.mutiny.sqlclient.SqlConnection;
+import io.vertx.mutiny.sqlclient.Transaction;
+import io.vertx.mutiny.sqlclient.Tuple;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.function.Function;
+
+/**
+ * Database work from worker threads (the embedding pipeline, searches): waits on the reactive
+ * client there, never on an event-loop thread. One transaction per {@link #inTransaction} call.
+ */
+public final class Tx {
+
+    static final Duration STATEMENT_TIMEOUT = Duration.ofMinutes(2);
+
+    private Tx() {
+    }
+
+    /** Runs {@code work} in one transaction: committed if it returns, rolled back if it throws. */
+    public static <T> T inTransaction(Database db, String operation, Function<SqlConnection, T> work) {
+        SqlConnection conn;
+        try {
+            conn = db.pool().getConnection().await().atMost(STATEMENT_TIMEOUT);
+        } catch (RuntimeException e) {
+            throw Database.translate(e, operation);
+        }
+        try {
+            Transaction tx = conn.begin().await().atMost(STATEMENT_TIMEOUT);
+            try {
+                T result = work.apply(conn);
+                tx.commit().await().atMost(STATEMENT_TIMEOUT);
+                return result;
+            } catch (RuntimeException e) {
+                try {
+                    tx.rollback().await().atMost(STATEMENT_TIMEOUT);
+                } catch (RuntimeException suppressed) {
+                    e.addSuppressed(suppressed);
+                }
+                throw e;
+            }
+        } catch (RuntimeException e) {
+            throw Database.translate(e, operation);
+        } finally {
+            conn.close().await().atMost(STATEMENT_TIMEOUT);
+        }
+    }
+
+    public static RowSet<Row> execute(SqlConnection conn, String sql, List<Object> params) {
+        return conn.preparedQuery(sql).execute(Tuple.from(params)).await().atMost(STATEMENT_TIMEOUT);
+    }
+
+    /** A single statement outside an explicit transaction. */
+    public static RowSet<Row> execute(Database db, String sql, List<Object> params, String operation) {
+        try {
+            return db.pool().preparedQuery(sql).execute(Tuple.from(params)).await().atMost(STATEMENT_TIMEOUT);
+        } catch (RuntimeException e) {
+            throw Database.translate(e, operation);
+        }
+    }
+
+    public static <T> T await(Uni<T> uni) {
+        return uni.await().atMost(STATEMENT_TIMEOUT);
+    }
+}
