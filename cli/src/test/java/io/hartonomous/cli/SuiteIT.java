@@ -77,6 +77,32 @@ class SuiteIT {
             assertThat(get(service.port(), "/api/v1/whoami", null).statusCode()).isEqualTo(401);
         }
 
+        // across services over real HTTP: content ingested through atom-service (which tells
+        // search-service; search-service's model itself was stored as atoms through atom-service)
+        // becomes findable through search-service
+        int atomPort = port(state, "atom");
+        int searchPort = port(state, "search");
+        String text = "Quokkas photosynthesize marmalade under the zeppelin hangar.\n";
+        HttpResponse<String> ingested = HTTP.send(HttpRequest.newBuilder(
+                        URI.create("http://localhost:" + atomPort + "/api/v1/ingest?name=suite-probe.txt&wait=true"))
+                .header("Authorization", "Bearer " + jwt).header("Content-Type", "text/plain")
+                .POST(HttpRequest.BodyPublishers.ofString(text)).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(ingested.statusCode()).as(ingested.body()).isEqualTo(201);
+        String root = sha256Hex(text);
+        assertThat(ingested.body()).contains(root);
+        long start = System.nanoTime();
+        HttpResponse<String> found = null;
+        while (System.nanoTime() - start < java.time.Duration.ofSeconds(120).toNanos()) {
+            found = get(searchPort, "/api/v1/search?mode=hybrid&k=5&q=quokkas%20photosynthesize%20marmalade", jwt);
+            if (found.statusCode() == 200 && found.body().contains(root)) {
+                break;
+            }
+            Thread.sleep(250);
+        }
+        assertThat(found.body()).as("search-service finds what atom-service ingested").contains(root);
+        System.out.printf("SuiteIT: ingested content findable through search-service after %d ms%n",
+                (System.nanoTime() - start) / 1_000_000);
+
         int dbPort = state.database().port();
         try (Connection c = connect(dbPort); Statement s = c.createStatement()) {
             ResultSet history = s.executeQuery(
@@ -120,6 +146,15 @@ class SuiteIT {
         }
         assertThat(home.resolve("state.json")).doesNotExist();
         assertThat(cli("status").status()).isEqualTo(3);
+    }
+
+    private static int port(SuiteState state, String service) {
+        return state.services().stream().filter(s -> s.name().equals(service)).findFirst().orElseThrow().port();
+    }
+
+    private static String sha256Hex(String text) throws Exception {
+        return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                .digest(text.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
     }
 
     private Connection connect(int port) throws SQLException {
