@@ -9,6 +9,7 @@ import org.junit.jupiter.api.io.TempDir;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
+import java.security.MessageDigest;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -23,6 +24,7 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -92,7 +94,7 @@ class SuiteIT {
         assertThat(ingested.body()).contains(root);
         long start = System.nanoTime();
         HttpResponse<String> found = null;
-        while (System.nanoTime() - start < java.time.Duration.ofSeconds(120).toNanos()) {
+        while (System.nanoTime() - start < Duration.ofSeconds(120).toNanos()) {
             found = get(searchPort, "/api/v1/search?mode=hybrid&k=5&q=quokkas%20photosynthesize%20marmalade", jwt);
             if (found.statusCode() == 200 && found.body().contains(root)) {
                 break;
@@ -153,8 +155,8 @@ class SuiteIT {
     }
 
     private static String sha256Hex(String text) throws Exception {
-        return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
-                .digest(text.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
+                .digest(text.getBytes(StandardCharsets.UTF_8)));
     }
 
     private Connection connect(int port) throws SQLException {
