@@ -6,7 +6,7 @@ import io.hartonomous.common.testing.TestingTokens;
 import io.hartonomous.search.embed.Embedder;
 import io.hartonomous.search.embed.MiniLm;
 import io.hartonomous.search.query.SearchResult;
-import io.hartonomous.search.store.Tx;
+import io.hartonomous.common.db.Tx;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import org.junit.jupiter.api.Test;

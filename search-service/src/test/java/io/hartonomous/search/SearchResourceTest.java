@@ -5,7 +5,7 @@ import io.hartonomous.common.hash.ContentHash;
 import io.hartonomous.common.testing.TestingPostgresResource;
 import io.hartonomous.common.testing.TestingTokens;
 import io.hartonomous.search.query.SearchResult;
-import io.hartonomous.search.store.Tx;
+import io.hartonomous.common.db.Tx;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.Response;

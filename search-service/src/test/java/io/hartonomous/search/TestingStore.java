@@ -2,7 +2,7 @@ package io.hartonomous.search;
 
 import io.hartonomous.common.db.Database;
 import io.hartonomous.common.hash.ContentHash;
-import io.hartonomous.search.store.Tx;
+import io.hartonomous.common.db.Tx;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;

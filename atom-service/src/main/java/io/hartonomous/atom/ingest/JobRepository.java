@@ -1,6 +1,6 @@
 package io.hartonomous.atom.ingest;
 
-import io.hartonomous.atom.store.Tx;
+import io.hartonomous.common.db.Tx;
 import io.hartonomous.atom.store.HashSet32;
 import io.hartonomous.common.db.Database;
 import io.hartonomous.common.db.SqlDialect;

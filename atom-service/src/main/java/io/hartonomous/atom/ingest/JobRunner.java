@@ -7,7 +7,7 @@ import io.hartonomous.atom.atomize.MalformedInputException;
 import io.hartonomous.atom.atomize.Sniff;
 import io.hartonomous.atom.atomize.TreeWriter;
 import io.hartonomous.atom.store.AtomRepository;
-import io.hartonomous.atom.store.Tx;
+import io.hartonomous.common.db.Tx;
 import io.hartonomous.atom.store.HashSet32;
 import io.hartonomous.common.error.ErrorCode;
 import io.hartonomous.common.error.HartonomousException;

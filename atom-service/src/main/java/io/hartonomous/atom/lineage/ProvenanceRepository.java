@@ -1,7 +1,7 @@
 package io.hartonomous.atom.lineage;
 
 import io.hartonomous.atom.store.Rows;
-import io.hartonomous.atom.store.Tx;
+import io.hartonomous.common.db.Tx;
 import io.hartonomous.common.db.Database;
 import io.hartonomous.common.db.SqlDialect;
 import io.hartonomous.common.db.SqlType;

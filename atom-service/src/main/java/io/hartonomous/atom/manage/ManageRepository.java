@@ -1,6 +1,6 @@
 package io.hartonomous.atom.manage;
 
-import io.hartonomous.atom.store.Tx;
+import io.hartonomous.common.db.Tx;
 import io.hartonomous.common.db.Database;
 import io.hartonomous.common.db.SqlDialect;
 import io.hartonomous.common.db.SqlType;

@@ -2,7 +2,7 @@ package io.hartonomous.atom.manage;
 
 import io.hartonomous.atom.ingest.JobRepository;
 import io.hartonomous.atom.store.AtomRepository;
-import io.hartonomous.atom.store.Tx;
+import io.hartonomous.common.db.Tx;
 import io.hartonomous.common.error.HartonomousException;
 import io.hartonomous.common.hash.ContentHash;
 import io.hartonomous.common.tenancy.CurrentCaller;

@@ -2,7 +2,7 @@ package io.hartonomous.atom.relation;
 
 import io.hartonomous.atom.store.AtomRepository;
 import io.hartonomous.atom.store.Rows;
-import io.hartonomous.atom.store.Tx;
+import io.hartonomous.common.db.Tx;
 import io.hartonomous.common.db.Database;
 import io.hartonomous.common.db.Query;
 import io.hartonomous.common.db.SqlDialect;

@@ -1,5 +1,7 @@
 package io.hartonomous.atom.store;
 
+import io.hartonomous.common.db.Tx;
+
 import io.hartonomous.atom.atomize.AtomNode;
 import io.hartonomous.common.db.BulkInsert;
 import io.hartonomous.common.db.Column;

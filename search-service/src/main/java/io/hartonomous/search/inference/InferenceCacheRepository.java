@@ -2,7 +2,7 @@ package io.hartonomous.search.inference;
 
 import io.hartonomous.common.db.Database;
 import io.hartonomous.common.db.SqlDialect;
-import io.hartonomous.search.store.Tx;
+import io.hartonomous.common.db.Tx;
 import io.vertx.mutiny.sqlclient.Row;
 import jakarta.enterprise.context.ApplicationScoped;
 

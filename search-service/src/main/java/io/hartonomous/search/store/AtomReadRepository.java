@@ -1,5 +1,7 @@
 package io.hartonomous.search.store;
 
+import io.hartonomous.common.db.Tx;
+
 import io.hartonomous.common.db.Database;
 import io.hartonomous.common.db.SqlDialect;
 import io.hartonomous.common.db.SqlType;

@@ -1,5 +1,7 @@
 package io.hartonomous.search.store;
 
+import io.hartonomous.common.db.Tx;
+
 import io.hartonomous.common.db.BulkInsert;
 import io.hartonomous.common.db.Column;
 import io.hartonomous.common.db.Database;

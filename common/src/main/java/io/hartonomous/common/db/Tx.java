@@ -1,6 +1,5 @@
-package io.hartonomous.search.store;
+package io.hartonomous.common.db;
 
-import io.hartonomous.common.db.Database;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.RowSet;
@@ -13,12 +12,13 @@ import java.util.List;
 import java.util.function.Function;
 
 /**
- * Database work from worker threads (the embedding pipeline, searches): waits on the reactive
- * client there, never on an event-loop thread. One transaction per {@link #inTransaction} call.
+ * Runs database work from worker threads (ingestion jobs, reconstruction, the embedding pipeline,
+ * searches): waits on the reactive client's results there, never on an event-loop thread. One
+ * transaction per {@link #inTransaction} call.
  */
 public final class Tx {
 
-    static final Duration STATEMENT_TIMEOUT = Duration.ofMinutes(2);
+    static final Duration STATEMENT_TIMEOUT = Duration.ofMinutes(5);
 
     private Tx() {
     }
