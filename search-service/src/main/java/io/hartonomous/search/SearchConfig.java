@@ -72,6 +72,15 @@ public interface SearchConfig {
         /** How often the scan starts over from the first root (commits out of id order, lost notifications). */
         @WithDefault("60s")
         Duration fullRescan();
+
+        /**
+         * How often the scan looks for units whose atoms died (every root holding them unpinned,
+         * reference count 0) and removes them, with their embeddings, from the database and the
+         * indexes. Units whose atoms garbage collection already deleted are dropped from the
+         * in-memory indexes at each {@link #fullRescan}.
+         */
+        @WithDefault("5s")
+        Duration sweepInterval();
     }
 
     /** The in-memory indexes. */

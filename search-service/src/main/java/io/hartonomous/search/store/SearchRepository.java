@@ -18,9 +18,11 @@ import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The tables search-service owns: SearchUnit, AtomEmbedding, EmbeddingProjection. Writes are
@@ -44,6 +46,11 @@ public class SearchRepository {
     private final String vectors;
     private final String ensureModel;
     private final String modelByName;
+    private final String deadUnits;
+    private final String deleteDeadComponents;
+    private final String deleteDeadEmbeddings;
+    private final String deleteDeadUnits;
+    private final String remaining;
 
     public SearchRepository(Database db) {
         this.db = db;
@@ -83,6 +90,25 @@ public class SearchRepository {
         this.ensureModel = d.insertIfAbsent("dbo.Model",
                 List.of("TenantId", "ModelName", "ModelType", "Architecture", "ModelAtomHash", "Format"), List.of("TenantId", "ModelName"));
         this.modelByName = d.render("SELECT ModelId, ModelAtomHash FROM dbo.Model WHERE TenantId = ? AND ModelName = ?");
+        // dead: no reference left (edges and pins both count) and the root it was found in is
+        // unpinned; starts from the dead atoms (a filtered index), which are few between collections
+        this.deadUnits = d.render("""
+                SELECT u.TenantId, u.AtomId
+                FROM dbo.Atom a
+                JOIN dbo.SearchUnit u ON u.TenantId = a.TenantId AND u.AtomId = a.AtomId
+                WHERE a.ReferenceCount = 0
+                  AND NOT EXISTS (SELECT 1 FROM dbo.AtomRoot r WHERE r.TenantId = u.TenantId AND r.RootHash = u.RootHash)
+                ORDER BY u.TenantId, u.AtomId
+                OFFSET 0 ROWS FETCH NEXT ? ROWS ONLY""");
+        // the deletes check the count again: an atom revived by an ingestion since keeps its rows
+        String stillDead = " IN (SELECT a.AtomId FROM dbo.Atom a WHERE a.TenantId = ? AND a.ReferenceCount = 0 AND ";
+        String ids = d.inList("a.AtomId", SqlType.BIGINT, 3) + ")";
+        this.deleteDeadComponents = d.render("DELETE FROM dbo.AtomEmbeddingComponent WHERE TenantId = ? AND SourceAtomId"
+                + stillDead) + ids;
+        this.deleteDeadEmbeddings = d.render("DELETE FROM dbo.AtomEmbedding WHERE TenantId = ? AND SourceAtomId" + stillDead) + ids;
+        this.deleteDeadUnits = d.render("DELETE FROM dbo.SearchUnit WHERE TenantId = ? AND AtomId" + stillDead) + ids;
+        this.remaining = d.render("SELECT AtomId FROM dbo.SearchUnit WHERE TenantId = ? AND ")
+                + d.inList("AtomId", SqlType.BIGINT, 2);
     }
 
     /** A unit to store: its text, and its vector and point under {@code modelId} (null: not embedded). */
@@ -193,6 +219,57 @@ public class SearchRepository {
         for (Row r : Tx.execute(db, vectors, List.of(tenant, modelId, db.dialect().bindList(SqlType.HASH, values)),
                 "read embeddings")) {
             out.put(Rows.hash(r, 0), Float32Vectors.decode(Rows.bytes(r, 1)));
+        }
+        return out;
+    }
+
+    /** A unit of a tenant. */
+    public record UnitKey(int tenant, long atomId) {
+    }
+
+    /**
+     * Up to {@code limit} units of any tenant whose atom is dead: reference count 0 and the root it
+     * was found in no longer pinned (a part still used by a live root keeps a count above 0).
+     */
+    public List<UnitKey> deadUnits(int limit) {
+        List<UnitKey> out = new ArrayList<>();
+        for (Row r : Tx.execute(db, deadUnits, List.of(limit), "find dead units")) {
+            out.add(new UnitKey(r.getInteger(0), r.getLong(1)));
+        }
+        return out;
+    }
+
+    /**
+     * Deletes the units of one tenant among {@code atomIds} whose atoms are still dead, with their
+     * embeddings and embedding components under every model, in one transaction (three set-based
+     * statements). Returns the ids whose units no longer exist (deleted now or before).
+     */
+    public List<Long> deleteDead(int tenant, List<Long> atomIds) {
+        if (atomIds.isEmpty()) {
+            return List.of();
+        }
+        Set<Long> kept = Tx.inTransaction(db, "remove dead units", conn -> {
+            for (String sql : List.of(deleteDeadComponents, deleteDeadEmbeddings, deleteDeadUnits)) {
+                // a bound list belongs to its statement: bind afresh for each one
+                Tx.execute(conn, sql, List.of(tenant, tenant, db.dialect().bindList(SqlType.BIGINT, atomIds)));
+            }
+            Set<Long> left = new HashSet<>();
+            for (Row r : Tx.execute(conn, remaining, List.of(tenant, db.dialect().bindList(SqlType.BIGINT, atomIds)))) {
+                left.add(r.getLong(0));
+            }
+            return left;
+        });
+        return atomIds.stream().filter(id -> !kept.contains(id)).toList();
+    }
+
+    /** Those of the tenant's {@code atomIds} that still have a unit (garbage collection deletes them by cascade). */
+    public Set<Long> existingUnits(int tenant, List<Long> atomIds) {
+        Set<Long> out = new HashSet<>();
+        if (atomIds.isEmpty()) {
+            return out;
+        }
+        for (Row r : Tx.execute(db, remaining, List.of(tenant, db.dialect().bindList(SqlType.BIGINT, atomIds)), "check units")) {
+            out.add(r.getLong(0));
         }
         return out;
     }
