@@ -17,6 +17,18 @@ public interface SearchConfig {
 
     Query query();
 
+    EmbeddingComponents embeddingComponents();
+
+    /**
+     * dbo.AtomEmbeddingComponent: one row per dimension of each embedding the service stores, for
+     * per-dimension analysis in SQL. Applies to the active embedding model (the service runs one);
+     * off by default, as it multiplies the embedding rows by the model's dimensions (384).
+     */
+    interface EmbeddingComponents {
+        @WithDefault("false")
+        boolean enabled();
+    }
+
     /** The embedding model and where its bytes come from. */
     interface Model {
         /**

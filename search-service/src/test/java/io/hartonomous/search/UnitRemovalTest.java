@@ -68,6 +68,7 @@ class UnitRemovalTest {
         List<Long> units = unitIds(41);
         assertThat(units).hasSizeGreaterThan(1);
         assertThat(count("AtomEmbedding", 41)).isEqualTo(units.size());
+        assertThat(count("AtomEmbeddingComponent", 41)).as("components are off by default").isZero();
 
         // atom-service's unpin: the pins go and the counts drop to 0 (TestingStore's atoms have 0 already)
         Tx.execute(db, db.dialect().render("DELETE FROM dbo.AtomRoot WHERE TenantId = ? AND RootHash = ?"),

@@ -7,6 +7,7 @@ import io.hartonomous.common.db.Column;
 import io.hartonomous.common.db.Database;
 import io.hartonomous.common.db.SqlDialect;
 import io.hartonomous.common.db.SqlType;
+import io.hartonomous.common.db.TableStorage;
 import io.hartonomous.common.hash.ContentHash;
 import io.hartonomous.common.vector.Float32Vectors;
 import io.hartonomous.search.embed.Projection;
@@ -34,10 +35,15 @@ public class SearchRepository {
 
     /** Rows per statement when loading indexes. */
     static final int PAGE = 2000;
+    /** Embeddings whose components go in one statement (a statement's rows stay in the tens of thousands). */
+    static final int COMPONENT_EMBEDDINGS = 128;
 
     private final Database db;
     private final BulkInsert insertUnits;
     private final BulkInsert insertEmbeddings;
+    private final BulkInsert insertEmbeddingsReturning;
+    private final BulkInsert insertComponents;
+    private final boolean components;
     private final String projection;
     private final String insertProjection;
     private final String unitsPage;
@@ -52,17 +58,26 @@ public class SearchRepository {
     private final String deleteDeadUnits;
     private final String remaining;
 
-    public SearchRepository(Database db) {
+    public SearchRepository(Database db, io.hartonomous.search.SearchConfig config) {
         this.db = db;
+        this.components = config.embeddingComponents().enabled();
         SqlDialect d = db.dialect();
         this.insertUnits = d.bulkInsert("dbo.SearchUnit", List.of(Column.of("TenantId", SqlType.INT),
                 Column.of("AtomId", SqlType.BIGINT), Column.of("RootHash", SqlType.HASH), Column.of("UnitKind", SqlType.VARCHAR),
                 Column.of("UnitPath", SqlType.VARCHAR), Column.of("SearchText", SqlType.TEXT)), List.of("TenantId", "AtomId"));
-        this.insertEmbeddings = d.bulkInsert("dbo.AtomEmbedding", List.of(Column.of("TenantId", SqlType.INT),
+        List<Column> embeddingColumns = List.of(Column.of("TenantId", SqlType.INT),
                 Column.of("SourceAtomId", SqlType.BIGINT), Column.of("ModelId", SqlType.INT),
                 Column.of("EmbeddingBytes", SqlType.VARBINARY_MAX), Column.of("Dimensions", SqlType.SMALLINT),
                 Column.of("SpatialX", SqlType.DOUBLE), Column.of("SpatialY", SqlType.DOUBLE), Column.of("SpatialZ", SqlType.DOUBLE),
-                Column.of("HilbertValue", SqlType.BIGINT)), List.of("SourceAtomId", "ModelId"));
+                Column.of("HilbertValue", SqlType.BIGINT));
+        this.insertEmbeddings = d.bulkInsert("dbo.AtomEmbedding", embeddingColumns, List.of("SourceAtomId", "ModelId"));
+        // with components: which embeddings this statement inserted (an existing one keeps its own)
+        this.insertEmbeddingsReturning = d.bulkInsertReturning("dbo.AtomEmbedding", TableStorage.DISK, embeddingColumns,
+                List.of("SourceAtomId", "ModelId"), List.of("SourceAtomId"));
+        this.insertComponents = d.bulkInsert("dbo.AtomEmbeddingComponent", List.of(Column.of("TenantId", SqlType.INT),
+                Column.of("SourceAtomId", SqlType.BIGINT), Column.of("DimensionIndex", SqlType.SMALLINT),
+                Column.of("ModelId", SqlType.INT), Column.of("ComponentValue", SqlType.REAL)),
+                List.of("SourceAtomId", "DimensionIndex", "ModelId"));
         this.projection = d.render("SELECT MeanBytes, ComponentBytes, Scale, SampleSize FROM dbo.EmbeddingProjection WHERE ModelId = ?");
         this.insertProjection = d.insertIfAbsent("dbo.EmbeddingProjection",
                 List.of("ModelId", "Dimensions", "MeanBytes", "ComponentBytes", "Scale", "SampleSize"), List.of("ModelId"));
@@ -116,7 +131,11 @@ public class SearchRepository {
                           float[] vector, Projection.Point point) {
     }
 
-    /** Stores units and their embeddings in one transaction; existing ones are kept. */
+    /**
+     * Stores units and their embeddings in one transaction; existing ones are kept. With embedding
+     * components enabled, the same transaction stores one AtomEmbeddingComponent row per dimension
+     * of each embedding it inserted (one statement for the batch).
+     */
     public void store(int modelId, List<NewUnit> units) {
         if (units.isEmpty()) {
             return;
@@ -140,8 +159,27 @@ public class SearchRepository {
             if (!unitRows.isEmpty()) {
                 Tx.execute(conn, insertUnits.sql(), insertUnits.bind(unitRows));
             }
-            if (!embeddingRows.isEmpty()) {
+            if (!embeddingRows.isEmpty() && !components) {
                 Tx.execute(conn, insertEmbeddings.sql(), insertEmbeddings.bind(embeddingRows));
+            } else if (!embeddingRows.isEmpty()) {
+                Set<Long> inserted = new HashSet<>();
+                for (Row r : Tx.execute(conn, insertEmbeddingsReturning.sql(), insertEmbeddingsReturning.bind(embeddingRows))) {
+                    inserted.add(r.getLong(0));
+                }
+                List<Object[]> componentRows = new ArrayList<>();
+                for (NewUnit u : distinct.values()) {
+                    if (u.vector() != null && inserted.contains(u.atomId())) {
+                        float[] v = u.vector();
+                        for (int i = 0; i < v.length; i++) {
+                            componentRows.add(new Object[]{u.tenant(), u.atomId(), (short) i, modelId, v[i]});
+                        }
+                    }
+                }
+                int step = COMPONENT_EMBEDDINGS * 384;
+                for (int i = 0; i < componentRows.size(); i += step) {
+                    List<Object[]> part = componentRows.subList(i, Math.min(componentRows.size(), i + step));
+                    Tx.execute(conn, insertComponents.sql(), insertComponents.bind(part));
+                }
             }
             return null;
         });
