@@ -5,6 +5,7 @@ import io.hartonomous.common.db.Tx;
 import io.hartonomous.common.db.BulkInsert;
 import io.hartonomous.common.db.Column;
 import io.hartonomous.common.db.Database;
+import io.hartonomous.common.db.DbKind;
 import io.hartonomous.common.db.SqlDialect;
 import io.hartonomous.common.db.SqlType;
 import io.hartonomous.common.db.TableStorage;
@@ -40,8 +41,9 @@ public class SearchRepository {
 
     private final Database db;
     private final BulkInsert insertUnits;
-    private final BulkInsert insertEmbeddings;
-    private final BulkInsert insertEmbeddingsReturning;
+    private final EmbeddingInsert insertEmbeddings;
+    private final EmbeddingInsert insertEmbeddingsReturning;
+    private final boolean vectorColumn;
     private final BulkInsert insertComponents;
     private final boolean components;
     private final String projection;
@@ -65,15 +67,10 @@ public class SearchRepository {
         this.insertUnits = d.bulkInsert("dbo.SearchUnit", List.of(Column.of("TenantId", SqlType.INT),
                 Column.of("AtomId", SqlType.BIGINT), Column.of("RootHash", SqlType.HASH), Column.of("UnitKind", SqlType.VARCHAR),
                 Column.of("UnitPath", SqlType.VARCHAR), Column.of("SearchText", SqlType.TEXT)), List.of("TenantId", "AtomId"));
-        List<Column> embeddingColumns = List.of(Column.of("TenantId", SqlType.INT),
-                Column.of("SourceAtomId", SqlType.BIGINT), Column.of("ModelId", SqlType.INT),
-                Column.of("EmbeddingBytes", SqlType.VARBINARY_MAX), Column.of("Dimensions", SqlType.SMALLINT),
-                Column.of("SpatialX", SqlType.DOUBLE), Column.of("SpatialY", SqlType.DOUBLE), Column.of("SpatialZ", SqlType.DOUBLE),
-                Column.of("HilbertValue", SqlType.BIGINT));
-        this.insertEmbeddings = d.bulkInsert("dbo.AtomEmbedding", embeddingColumns, List.of("SourceAtomId", "ModelId"));
+        this.vectorColumn = d.kind() == DbKind.SQLSERVER;
+        this.insertEmbeddings = embeddingInsert(d, false);
         // with components: which embeddings this statement inserted (an existing one keeps its own)
-        this.insertEmbeddingsReturning = d.bulkInsertReturning("dbo.AtomEmbedding", TableStorage.DISK, embeddingColumns,
-                List.of("SourceAtomId", "ModelId"), List.of("SourceAtomId"));
+        this.insertEmbeddingsReturning = embeddingInsert(d, true);
         this.insertComponents = d.bulkInsert("dbo.AtomEmbeddingComponent", List.of(Column.of("TenantId", SqlType.INT),
                 Column.of("SourceAtomId", SqlType.BIGINT), Column.of("DimensionIndex", SqlType.SMALLINT),
                 Column.of("ModelId", SqlType.INT), Column.of("ComponentValue", SqlType.REAL)),
@@ -126,6 +123,53 @@ public class SearchRepository {
                 + d.inList("AtomId", SqlType.BIGINT, 2);
     }
 
+    /** The dimensions of AtomEmbedding.EmbeddingVector on SQL Server. */
+    static final int VECTOR_DIMENSIONS = 384;
+
+    /** The AtomEmbedding insert: its text and the bulk statement whose binder it uses. */
+    record EmbeddingInsert(String sql, BulkInsert bulk) {
+    }
+
+    /**
+     * The set-based AtomEmbedding insert (rows whose (SourceAtomId, ModelId) exists are skipped),
+     * returning SourceAtomId of the inserted rows when asked. On SQL Server it also fills the
+     * native {@code EmbeddingVector VECTOR(384)} column: each row carries its vector as JSON array
+     * text, cast to the vector type in the statement (null for a vector of other dimensions).
+     */
+    static EmbeddingInsert embeddingInsert(SqlDialect d, boolean returning) {
+        List<Column> columns = new ArrayList<>(List.of(Column.of("TenantId", SqlType.INT),
+                Column.of("SourceAtomId", SqlType.BIGINT), Column.of("ModelId", SqlType.INT),
+                Column.of("EmbeddingBytes", SqlType.VARBINARY_MAX), Column.of("Dimensions", SqlType.SMALLINT),
+                Column.of("SpatialX", SqlType.DOUBLE), Column.of("SpatialY", SqlType.DOUBLE), Column.of("SpatialZ", SqlType.DOUBLE),
+                Column.of("HilbertValue", SqlType.BIGINT)));
+        boolean vector = d.kind() == DbKind.SQLSERVER;
+        if (vector) {
+            columns.add(Column.of("EmbeddingVector", SqlType.TEXT));
+        }
+        List<String> key = List.of("SourceAtomId", "ModelId");
+        BulkInsert bulk = returning
+                ? d.bulkInsertReturning("dbo.AtomEmbedding", TableStorage.DISK, columns, key, List.of("SourceAtomId"))
+                : d.bulkInsert("dbo.AtomEmbedding", columns, key);
+        String sql = bulk.sql();
+        if (vector) {
+            String value = "s.EmbeddingVector";
+            if (sql.indexOf(value) < 0 || sql.indexOf(value) != sql.lastIndexOf(value)) {
+                throw new IllegalStateException("unexpected shape of the bulk insert: " + sql);
+            }
+            sql = sql.replace(value, "CAST(" + value + " AS VECTOR(" + VECTOR_DIMENSIONS + "))");
+        }
+        return new EmbeddingInsert(sql, bulk);
+    }
+
+    /** The vector as JSON array text, each float32 in its shortest decimal form that reads back exactly. */
+    static String jsonArray(float[] v) {
+        StringBuilder out = new StringBuilder(v.length * 12).append('[');
+        for (int i = 0; i < v.length; i++) {
+            out.append(i == 0 ? "" : ",").append(new java.math.BigDecimal(Float.toString(v[i])).toPlainString());
+        }
+        return out.append(']').toString();
+    }
+
     /** A unit to store: its text, and its vector and point under {@code modelId} (null: not embedded). */
     public record NewUnit(int tenant, long atomId, ContentHash rootHash, String kind, String path, String text,
                           float[] vector, Projection.Point point) {
@@ -151,8 +195,13 @@ public class SearchRepository {
                 unitRows.add(new Object[]{u.tenant(), u.atomId(), u.rootHash().bytes(), u.kind(), u.path(), u.text()});
             }
             if (u.vector() != null) {
-                embeddingRows.add(new Object[]{u.tenant(), u.atomId(), modelId, Float32Vectors.encode(u.vector()),
-                        u.vector().length, u.point().x(), u.point().y(), u.point().z(), u.point().hilbert()});
+                Object[] row = {u.tenant(), u.atomId(), modelId, Float32Vectors.encode(u.vector()),
+                        u.vector().length, u.point().x(), u.point().y(), u.point().z(), u.point().hilbert()};
+                if (vectorColumn) {
+                    row = java.util.Arrays.copyOf(row, row.length + 1);
+                    row[row.length - 1] = u.vector().length == VECTOR_DIMENSIONS ? jsonArray(u.vector()) : null;
+                }
+                embeddingRows.add(row);
             }
         }
         Tx.inTransaction(db, "store embeddings", conn -> {
@@ -160,10 +209,10 @@ public class SearchRepository {
                 Tx.execute(conn, insertUnits.sql(), insertUnits.bind(unitRows));
             }
             if (!embeddingRows.isEmpty() && !components) {
-                Tx.execute(conn, insertEmbeddings.sql(), insertEmbeddings.bind(embeddingRows));
+                Tx.execute(conn, insertEmbeddings.sql(), insertEmbeddings.bulk().bind(embeddingRows));
             } else if (!embeddingRows.isEmpty()) {
                 Set<Long> inserted = new HashSet<>();
-                for (Row r : Tx.execute(conn, insertEmbeddingsReturning.sql(), insertEmbeddingsReturning.bind(embeddingRows))) {
+                for (Row r : Tx.execute(conn, insertEmbeddingsReturning.sql(), insertEmbeddingsReturning.bulk().bind(embeddingRows))) {
                     inserted.add(r.getLong(0));
                 }
                 List<Object[]> componentRows = new ArrayList<>();
