@@ -17,6 +17,18 @@ public interface SearchConfig {
 
     Query query();
 
+    EmbeddingComponents embeddingComponents();
+
+    /**
+     * dbo.AtomEmbeddingComponent: one row per dimension of each embedding the service stores, for
+     * per-dimension analysis in SQL. Applies to the active embedding model (the service runs one);
+     * off by default, as it multiplies the embedding rows by the model's dimensions (384).
+     */
+    interface EmbeddingComponents {
+        @WithDefault("false")
+        boolean enabled();
+    }
+
     /** The embedding model and where its bytes come from. */
     interface Model {
         /**
@@ -72,6 +84,15 @@ public interface SearchConfig {
         /** How often the scan starts over from the first root (commits out of id order, lost notifications). */
         @WithDefault("60s")
         Duration fullRescan();
+
+        /**
+         * How often the scan looks for units whose atoms died (every root holding them unpinned,
+         * reference count 0) and removes them, with their embeddings, from the database and the
+         * indexes. Units whose atoms garbage collection already deleted are dropped from the
+         * in-memory indexes at each {@link #fullRescan}.
+         */
+        @WithDefault("5s")
+        Duration sweepInterval();
     }
 
     /** The in-memory indexes. */

@@ -17,6 +17,9 @@ class SearchConfigTest {
         assertThat(c.pipeline().interval()).isEqualTo(Duration.ofSeconds(1));
         assertThat(c.pipeline().rootBatch()).isEqualTo(32);
         assertThat(c.pipeline().embedBatch()).isEqualTo(64);
+        assertThat(c.pipeline().fullRescan()).isEqualTo(Duration.ofSeconds(60));
+        assertThat(c.pipeline().sweepInterval()).isEqualTo(Duration.ofSeconds(5));
+        assertThat(c.embeddingComponents().enabled()).isFalse();
         assertThat(c.index().exactBelow()).isEqualTo(2000);
         assertThat(c.query().maxK()).isEqualTo(1000);
         assertThat(c.query().maxQueryChars()).isEqualTo(2048);

@@ -38,11 +38,15 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * transaction and adds them to the tenant's indexes. A notification from atom-service
  * ({@link #wake}) only starts a round at once; the scan alone is enough for correctness, and it
  * starts over from the first root every {@code full-rescan} in case a root committed out of id order.
+ * Every {@code sweep-interval} it removes the units of atoms that died (their roots unpinned), and
+ * every {@code full-rescan} it drops from its indexes the units that garbage collection deleted.
  */
 @ApplicationScoped
 public class EmbeddingPipeline {
 
     private static final Logger LOG = Logger.getLogger(EmbeddingPipeline.class);
+    /** Units looked at per statement when removing. */
+    static final int REMOVE_BATCH = 2000;
 
     private final SearchConfig config;
     private final Embedder embedder;
@@ -59,10 +63,12 @@ public class EmbeddingPipeline {
     private final AtomicBoolean queued = new AtomicBoolean();
     private final Counter roots;
     private final Counter failures;
+    private final Counter removed;
     private volatile boolean started;
     private volatile String startupFailure;
     private long cursor;
     private Instant lastFullScan = Instant.now();
+    private Instant lastSweep = Instant.EPOCH;
 
     public EmbeddingPipeline(SearchConfig config, Embedder embedder, Indexes indexes, AtomReadRepository atoms,
                              SearchRepository units, Usage usage, MeterRegistry registry) {
@@ -77,6 +83,8 @@ public class EmbeddingPipeline {
                 .register(registry);
         this.failures = Counter.builder("hartonomous_search_pipeline_failures_total").description("failed pipeline rounds")
                 .register(registry);
+        this.removed = Counter.builder("hartonomous_search_units_removed_total")
+                .description("units removed from the indexes because their atoms died or were collected").register(registry);
     }
 
     void onStart(@Observes StartupEvent event) {
@@ -148,9 +156,14 @@ public class EmbeddingPipeline {
             return;
         }
         try {
+            if (Instant.now().isAfter(lastSweep.plus(config.pipeline().sweepInterval()))) {
+                lastSweep = Instant.now();
+                removeDead();
+            }
             if (Instant.now().isAfter(lastFullScan.plus(config.pipeline().fullRescan()))) {
                 cursor = 0;
                 lastFullScan = Instant.now();
+                dropCollected();
                 embedMissing();
             }
             for (int round = 0; round < 50; round++) {
@@ -261,6 +274,45 @@ public class EmbeddingPipeline {
                     + toEmbed.getFirst().unit().atomId() + ":" + toEmbed.size());
         }
         return toEmbed.size();
+    }
+
+    /**
+     * Deletes the units (with their embeddings) of atoms that died since they were indexed, and
+     * drops them from this instance's indexes. A batch per statement, a transaction per tenant.
+     */
+    void removeDead() {
+        int batch = REMOVE_BATCH;
+        for (int round = 0; round < 100; round++) {
+            List<SearchRepository.UnitKey> dead = units.deadUnits(batch);
+            Map<Integer, List<Long>> byTenant = new LinkedHashMap<>();
+            dead.forEach(k -> byTenant.computeIfAbsent(k.tenant(), t -> new ArrayList<>()).add(k.atomId()));
+            byTenant.forEach((tenant, ids) -> {
+                List<Long> gone = units.deleteDead(tenant, ids);
+                int n = indexes.remove(tenant, gone);
+                removed.increment(n);
+                LOG.debugf("tenant %d: %d dead units removed (%d were indexed here)", (Object) tenant, gone.size(), n);
+            });
+            if (dead.size() < batch) {
+                return;
+            }
+        }
+    }
+
+    /**
+     * Drops from this instance's indexes the units whose rows are gone: deleted with their atoms by
+     * garbage collection (a cascade), or by another instance's {@link #removeDead}. Until then a
+     * search already skips them (it hydrates hits from the rows).
+     */
+    void dropCollected() {
+        for (int tenant : indexes.tenantIds()) {
+            List<Long> ids = indexes.tenant(tenant).map(TenantIndex::atomIds).orElse(List.of());
+            for (int i = 0; i < ids.size(); i += REMOVE_BATCH) {
+                List<Long> part = ids.subList(i, Math.min(ids.size(), i + REMOVE_BATCH));
+                java.util.Set<Long> existing = units.existingUnits(tenant, part);
+                List<Long> gone = part.stream().filter(id -> !existing.contains(id)).toList();
+                removed.increment(indexes.remove(tenant, gone));
+            }
+        }
     }
 
     /** Units stored without an embedding under the active model (a model switch, a crash between steps). */

@@ -35,7 +35,7 @@ public class Indexes {
     public Indexes(SearchConfig config, SearchRepository repository, MeterRegistry registry) {
         this.config = config;
         this.repository = repository;
-        Gauge.builder("hartonomous_search_indexed_units", tenants, t -> t.values().stream().mapToInt(TenantIndex::size).sum())
+        Gauge.builder("hartonomous_search_indexed_units", tenants, t -> t.values().stream().mapToInt(TenantIndex::live).sum())
                 .description("units in the in-memory indexes").register(registry);
     }
 
@@ -83,6 +83,17 @@ public class Indexes {
     /** Adds stored units of one tenant. */
     public void add(int tenant, List<TenantIndex.Entry> entries) {
         create(tenant).add(entries);
+    }
+
+    /** Removes units of one tenant from its indexes; returns how many were there. */
+    public int remove(int tenant, java.util.Collection<Long> atomIds) {
+        TenantIndex index = tenants.get(tenant);
+        return index == null || atomIds.isEmpty() ? 0 : index.remove(atomIds);
+    }
+
+    /** Tenants that have an index. */
+    public java.util.Set<Integer> tenantIds() {
+        return java.util.Set.copyOf(tenants.keySet());
     }
 
     public static TenantIndex.Entry entry(UnitRecord r) {

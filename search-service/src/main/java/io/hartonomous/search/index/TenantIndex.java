@@ -19,6 +19,8 @@ public final class TenantIndex implements AutoCloseable {
     private final int tenant;
     private volatile Unit[] units = new Unit[256];
     private volatile int size;
+    /** Ordinals of removed units (never reused: a unit that comes back gets a new one); copy on write. */
+    private volatile java.util.BitSet removed = new java.util.BitSet();
     private final Map<Long, Integer> ordByAtom = new ConcurrentHashMap<>();
     private final TextIndex text = new TextIndex();
     private final VectorIndex vectors;
@@ -36,8 +38,18 @@ public final class TenantIndex implements AutoCloseable {
         return tenant;
     }
 
+    /** Ordinals handed out, removed units included; ordinals run from 0 to this. */
     public int size() {
         return size;
+    }
+
+    /** Units searchable now. */
+    public int live() {
+        return size - removed.cardinality();
+    }
+
+    public boolean removed(int ord) {
+        return removed.get(ord);
     }
 
     public Unit unit(int ord) {
@@ -106,26 +118,60 @@ public final class TenantIndex implements AutoCloseable {
         }
     }
 
+    /**
+     * Removes the units of these atoms (those present) from BM25, vectors and filters; they are
+     * gone from every search that starts after this returns. Returns how many were present.
+     */
+    public synchronized int remove(java.util.Collection<Long> atomIds) {
+        java.util.BitSet gone = (java.util.BitSet) removed.clone();
+        List<Long> present = new ArrayList<>();
+        for (Long id : atomIds) {
+            Integer ord = ordByAtom.get(id);
+            if (ord != null) {
+                gone.set(ord);
+                present.add(id);
+            }
+        }
+        if (present.isEmpty()) {
+            return 0;
+        }
+        removed = gone;
+        for (Long id : present) {
+            int ord = ordByAtom.remove(id);
+            vectors.remove(ord);
+        }
+        text.remove(present);
+        return present.size();
+    }
+
+    /** The atom ids of the units searchable now. */
+    public List<Long> atomIds() {
+        return new ArrayList<>(ordByAtom.keySet());
+    }
+
     /** The filter as a test of ordinals. */
     public IntPredicate accept(Filter filter) {
+        java.util.BitSet gone = removed;
         if (!filter.restricts()) {
-            return ord -> ord < size;
+            int n = size;
+            return ord -> ord < n && !gone.get(ord);
         }
         Unit[] u = units;
         int n = size;
-        return ord -> ord < n && filter.test(u[ord]);
+        return ord -> ord < n && !gone.get(ord) && filter.test(u[ord]);
     }
 
     /** How many units pass the filter (to choose exact or approximate search). */
     public int count(Filter filter) {
         if (!filter.restricts()) {
-            return size;
+            return live();
         }
+        java.util.BitSet gone = removed;
         Unit[] u = units;
         int n = size;
         int c = 0;
         for (int i = 0; i < n; i++) {
-            if (filter.test(u[i])) {
+            if (!gone.get(i) && filter.test(u[i])) {
                 c++;
             }
         }

@@ -82,6 +82,19 @@ public final class TextIndex implements AutoCloseable {
         }
     }
 
+    /** Removes the documents of these atoms; gone from the next search. */
+    public void remove(java.util.Collection<Long> atomIds) {
+        if (atomIds.isEmpty()) {
+            return;
+        }
+        try {
+            writer.deleteDocuments(LongPoint.newSetQuery("atom", atomIds));
+            searchers.maybeRefreshBlocking();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     /** The best {@code k} units for the query's terms that pass the filter; empty if the query has no terms. */
     public List<Hit> search(String query, int k, Filter filter) {
         Query terms = new QueryBuilder(ANALYZER).createBooleanQuery("text", query, BooleanClause.Occur.SHOULD);

@@ -63,6 +63,17 @@ public final class VectorIndex {
         graph.addGraphNode(ord, vectors[ord]);
     }
 
+    /**
+     * Takes {@code ord} out of every search. The graph keeps the node as a waypoint (marked deleted,
+     * never returned), so links through it stay intact for concurrent searches.
+     */
+    public synchronized void remove(int ord) {
+        if (has(ord)) {
+            present[ord] = false;
+            graph.markNodeDeleted(ord);
+        }
+    }
+
     /** Many at once (index rebuild): stored first, then linked into the graph in parallel. */
     public synchronized void addAll(List<Integer> ords, List<float[]> vecs, List<double[]> pts) {
         for (int i = 0; i < ords.size(); i++) {
@@ -108,7 +119,7 @@ public final class VectorIndex {
         PriorityQueue<Hit> top = new PriorityQueue<>(k + 1, (a, b) -> Float.compare(a.score(), b.score()));
         for (int i = 0; i < n; i++) {
             VectorFloat<?> x = v[i];
-            if (x == null || !accept.test(i)) {
+            if (x == null || !present[i] || !accept.test(i)) {
                 continue;
             }
             float s = cosine(SIMILARITY.compare(q, x));

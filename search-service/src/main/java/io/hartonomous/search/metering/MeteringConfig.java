@@ -11,7 +11,7 @@ public interface MeteringConfig {
     @WithDefault("true")
     boolean enabled();
 
-    /** Events kept while billing is unreachable; beyond it the oldest are dropped (and counted). */
+    /** Events queued in memory while the database is unreachable; beyond it the oldest are dropped (and counted). */
     @WithDefault("100000")
     int maxPending();
 }

@@ -78,7 +78,9 @@ public class SearchService {
         }
         Set<String> present = new java.util.TreeSet<>();
         for (int i = 0; i < index.size(); i++) {
-            present.add(index.unit(i).modality());
+            if (!index.removed(i)) {
+                present.add(index.unit(i).modality());
+            }
         }
         for (String m : present) {
             if (modalities != null && !modalities.contains(m)) {

@@ -5,8 +5,10 @@ import io.hartonomous.common.db.Tx;
 import io.hartonomous.common.db.BulkInsert;
 import io.hartonomous.common.db.Column;
 import io.hartonomous.common.db.Database;
+import io.hartonomous.common.db.DbKind;
 import io.hartonomous.common.db.SqlDialect;
 import io.hartonomous.common.db.SqlType;
+import io.hartonomous.common.db.TableStorage;
 import io.hartonomous.common.hash.ContentHash;
 import io.hartonomous.common.vector.Float32Vectors;
 import io.hartonomous.search.embed.Projection;
@@ -18,9 +20,11 @@ import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The tables search-service owns: SearchUnit, AtomEmbedding, EmbeddingProjection. Writes are
@@ -32,10 +36,16 @@ public class SearchRepository {
 
     /** Rows per statement when loading indexes. */
     static final int PAGE = 2000;
+    /** Embeddings whose components go in one statement (a statement's rows stay in the tens of thousands). */
+    static final int COMPONENT_EMBEDDINGS = 128;
 
     private final Database db;
     private final BulkInsert insertUnits;
-    private final BulkInsert insertEmbeddings;
+    private final EmbeddingInsert insertEmbeddings;
+    private final EmbeddingInsert insertEmbeddingsReturning;
+    private final boolean vectorColumn;
+    private final BulkInsert insertComponents;
+    private final boolean components;
     private final String projection;
     private final String insertProjection;
     private final String unitsPage;
@@ -44,18 +54,27 @@ public class SearchRepository {
     private final String vectors;
     private final String ensureModel;
     private final String modelByName;
+    private final String deadUnits;
+    private final String deleteDeadComponents;
+    private final String deleteDeadEmbeddings;
+    private final String deleteDeadUnits;
+    private final String remaining;
 
-    public SearchRepository(Database db) {
+    public SearchRepository(Database db, io.hartonomous.search.SearchConfig config) {
         this.db = db;
+        this.components = config.embeddingComponents().enabled();
         SqlDialect d = db.dialect();
         this.insertUnits = d.bulkInsert("dbo.SearchUnit", List.of(Column.of("TenantId", SqlType.INT),
                 Column.of("AtomId", SqlType.BIGINT), Column.of("RootHash", SqlType.HASH), Column.of("UnitKind", SqlType.VARCHAR),
                 Column.of("UnitPath", SqlType.VARCHAR), Column.of("SearchText", SqlType.TEXT)), List.of("TenantId", "AtomId"));
-        this.insertEmbeddings = d.bulkInsert("dbo.AtomEmbedding", List.of(Column.of("TenantId", SqlType.INT),
-                Column.of("SourceAtomId", SqlType.BIGINT), Column.of("ModelId", SqlType.INT),
-                Column.of("EmbeddingBytes", SqlType.VARBINARY_MAX), Column.of("Dimensions", SqlType.SMALLINT),
-                Column.of("SpatialX", SqlType.DOUBLE), Column.of("SpatialY", SqlType.DOUBLE), Column.of("SpatialZ", SqlType.DOUBLE),
-                Column.of("HilbertValue", SqlType.BIGINT)), List.of("SourceAtomId", "ModelId"));
+        this.vectorColumn = d.kind() == DbKind.SQLSERVER;
+        this.insertEmbeddings = embeddingInsert(d, false);
+        // with components: which embeddings this statement inserted (an existing one keeps its own)
+        this.insertEmbeddingsReturning = embeddingInsert(d, true);
+        this.insertComponents = d.bulkInsert("dbo.AtomEmbeddingComponent", List.of(Column.of("TenantId", SqlType.INT),
+                Column.of("SourceAtomId", SqlType.BIGINT), Column.of("DimensionIndex", SqlType.SMALLINT),
+                Column.of("ModelId", SqlType.INT), Column.of("ComponentValue", SqlType.REAL)),
+                List.of("SourceAtomId", "DimensionIndex", "ModelId"));
         this.projection = d.render("SELECT MeanBytes, ComponentBytes, Scale, SampleSize FROM dbo.EmbeddingProjection WHERE ModelId = ?");
         this.insertProjection = d.insertIfAbsent("dbo.EmbeddingProjection",
                 List.of("ModelId", "Dimensions", "MeanBytes", "ComponentBytes", "Scale", "SampleSize"), List.of("ModelId"));
@@ -83,6 +102,72 @@ public class SearchRepository {
         this.ensureModel = d.insertIfAbsent("dbo.Model",
                 List.of("TenantId", "ModelName", "ModelType", "Architecture", "ModelAtomHash", "Format"), List.of("TenantId", "ModelName"));
         this.modelByName = d.render("SELECT ModelId, ModelAtomHash FROM dbo.Model WHERE TenantId = ? AND ModelName = ?");
+        // dead: no reference left (edges and pins both count) and the root it was found in is
+        // unpinned; starts from the dead atoms (a filtered index), which are few between collections
+        this.deadUnits = d.render("""
+                SELECT u.TenantId, u.AtomId
+                FROM dbo.Atom a
+                JOIN dbo.SearchUnit u ON u.TenantId = a.TenantId AND u.AtomId = a.AtomId
+                WHERE a.ReferenceCount = 0
+                  AND NOT EXISTS (SELECT 1 FROM dbo.AtomRoot r WHERE r.TenantId = u.TenantId AND r.RootHash = u.RootHash)
+                ORDER BY u.TenantId, u.AtomId
+                OFFSET 0 ROWS FETCH NEXT ? ROWS ONLY""");
+        // the deletes check the count again: an atom revived by an ingestion since keeps its rows
+        String stillDead = " IN (SELECT a.AtomId FROM dbo.Atom a WHERE a.TenantId = ? AND a.ReferenceCount = 0 AND ";
+        String ids = d.inList("a.AtomId", SqlType.BIGINT, 3) + ")";
+        this.deleteDeadComponents = d.render("DELETE FROM dbo.AtomEmbeddingComponent WHERE TenantId = ? AND SourceAtomId"
+                + stillDead) + ids;
+        this.deleteDeadEmbeddings = d.render("DELETE FROM dbo.AtomEmbedding WHERE TenantId = ? AND SourceAtomId" + stillDead) + ids;
+        this.deleteDeadUnits = d.render("DELETE FROM dbo.SearchUnit WHERE TenantId = ? AND AtomId" + stillDead) + ids;
+        this.remaining = d.render("SELECT AtomId FROM dbo.SearchUnit WHERE TenantId = ? AND ")
+                + d.inList("AtomId", SqlType.BIGINT, 2);
+    }
+
+    /** The dimensions of AtomEmbedding.EmbeddingVector on SQL Server. */
+    static final int VECTOR_DIMENSIONS = 384;
+
+    /** The AtomEmbedding insert: its text and the bulk statement whose binder it uses. */
+    record EmbeddingInsert(String sql, BulkInsert bulk) {
+    }
+
+    /**
+     * The set-based AtomEmbedding insert (rows whose (SourceAtomId, ModelId) exists are skipped),
+     * returning SourceAtomId of the inserted rows when asked. On SQL Server it also fills the
+     * native {@code EmbeddingVector VECTOR(384)} column: each row carries its vector as JSON array
+     * text, cast to the vector type in the statement (null for a vector of other dimensions).
+     */
+    static EmbeddingInsert embeddingInsert(SqlDialect d, boolean returning) {
+        List<Column> columns = new ArrayList<>(List.of(Column.of("TenantId", SqlType.INT),
+                Column.of("SourceAtomId", SqlType.BIGINT), Column.of("ModelId", SqlType.INT),
+                Column.of("EmbeddingBytes", SqlType.VARBINARY_MAX), Column.of("Dimensions", SqlType.SMALLINT),
+                Column.of("SpatialX", SqlType.DOUBLE), Column.of("SpatialY", SqlType.DOUBLE), Column.of("SpatialZ", SqlType.DOUBLE),
+                Column.of("HilbertValue", SqlType.BIGINT)));
+        boolean vector = d.kind() == DbKind.SQLSERVER;
+        if (vector) {
+            columns.add(Column.of("EmbeddingVector", SqlType.TEXT));
+        }
+        List<String> key = List.of("SourceAtomId", "ModelId");
+        BulkInsert bulk = returning
+                ? d.bulkInsertReturning("dbo.AtomEmbedding", TableStorage.DISK, columns, key, List.of("SourceAtomId"))
+                : d.bulkInsert("dbo.AtomEmbedding", columns, key);
+        String sql = bulk.sql();
+        if (vector) {
+            String value = "s.EmbeddingVector";
+            if (sql.indexOf(value) < 0 || sql.indexOf(value) != sql.lastIndexOf(value)) {
+                throw new IllegalStateException("unexpected shape of the bulk insert: " + sql);
+            }
+            sql = sql.replace(value, "CAST(" + value + " AS VECTOR(" + VECTOR_DIMENSIONS + "))");
+        }
+        return new EmbeddingInsert(sql, bulk);
+    }
+
+    /** The vector as JSON array text, each float32 in its shortest decimal form that reads back exactly. */
+    static String jsonArray(float[] v) {
+        StringBuilder out = new StringBuilder(v.length * 12).append('[');
+        for (int i = 0; i < v.length; i++) {
+            out.append(i == 0 ? "" : ",").append(new java.math.BigDecimal(Float.toString(v[i])).toPlainString());
+        }
+        return out.append(']').toString();
     }
 
     /** A unit to store: its text, and its vector and point under {@code modelId} (null: not embedded). */
@@ -90,7 +175,11 @@ public class SearchRepository {
                           float[] vector, Projection.Point point) {
     }
 
-    /** Stores units and their embeddings in one transaction; existing ones are kept. */
+    /**
+     * Stores units and their embeddings in one transaction; existing ones are kept. With embedding
+     * components enabled, the same transaction stores one AtomEmbeddingComponent row per dimension
+     * of each embedding it inserted (one statement for the batch).
+     */
     public void store(int modelId, List<NewUnit> units) {
         if (units.isEmpty()) {
             return;
@@ -106,16 +195,40 @@ public class SearchRepository {
                 unitRows.add(new Object[]{u.tenant(), u.atomId(), u.rootHash().bytes(), u.kind(), u.path(), u.text()});
             }
             if (u.vector() != null) {
-                embeddingRows.add(new Object[]{u.tenant(), u.atomId(), modelId, Float32Vectors.encode(u.vector()),
-                        u.vector().length, u.point().x(), u.point().y(), u.point().z(), u.point().hilbert()});
+                Object[] row = {u.tenant(), u.atomId(), modelId, Float32Vectors.encode(u.vector()),
+                        u.vector().length, u.point().x(), u.point().y(), u.point().z(), u.point().hilbert()};
+                if (vectorColumn) {
+                    row = java.util.Arrays.copyOf(row, row.length + 1);
+                    row[row.length - 1] = u.vector().length == VECTOR_DIMENSIONS ? jsonArray(u.vector()) : null;
+                }
+                embeddingRows.add(row);
             }
         }
         Tx.inTransaction(db, "store embeddings", conn -> {
             if (!unitRows.isEmpty()) {
                 Tx.execute(conn, insertUnits.sql(), insertUnits.bind(unitRows));
             }
-            if (!embeddingRows.isEmpty()) {
-                Tx.execute(conn, insertEmbeddings.sql(), insertEmbeddings.bind(embeddingRows));
+            if (!embeddingRows.isEmpty() && !components) {
+                Tx.execute(conn, insertEmbeddings.sql(), insertEmbeddings.bulk().bind(embeddingRows));
+            } else if (!embeddingRows.isEmpty()) {
+                Set<Long> inserted = new HashSet<>();
+                for (Row r : Tx.execute(conn, insertEmbeddingsReturning.sql(), insertEmbeddingsReturning.bulk().bind(embeddingRows))) {
+                    inserted.add(r.getLong(0));
+                }
+                List<Object[]> componentRows = new ArrayList<>();
+                for (NewUnit u : distinct.values()) {
+                    if (u.vector() != null && inserted.contains(u.atomId())) {
+                        float[] v = u.vector();
+                        for (int i = 0; i < v.length; i++) {
+                            componentRows.add(new Object[]{u.tenant(), u.atomId(), (short) i, modelId, v[i]});
+                        }
+                    }
+                }
+                int step = COMPONENT_EMBEDDINGS * 384;
+                for (int i = 0; i < componentRows.size(); i += step) {
+                    List<Object[]> part = componentRows.subList(i, Math.min(componentRows.size(), i + step));
+                    Tx.execute(conn, insertComponents.sql(), insertComponents.bind(part));
+                }
             }
             return null;
         });
@@ -193,6 +306,57 @@ public class SearchRepository {
         for (Row r : Tx.execute(db, vectors, List.of(tenant, modelId, db.dialect().bindList(SqlType.HASH, values)),
                 "read embeddings")) {
             out.put(Rows.hash(r, 0), Float32Vectors.decode(Rows.bytes(r, 1)));
+        }
+        return out;
+    }
+
+    /** A unit of a tenant. */
+    public record UnitKey(int tenant, long atomId) {
+    }
+
+    /**
+     * Up to {@code limit} units of any tenant whose atom is dead: reference count 0 and the root it
+     * was found in no longer pinned (a part still used by a live root keeps a count above 0).
+     */
+    public List<UnitKey> deadUnits(int limit) {
+        List<UnitKey> out = new ArrayList<>();
+        for (Row r : Tx.execute(db, deadUnits, List.of(limit), "find dead units")) {
+            out.add(new UnitKey(r.getInteger(0), r.getLong(1)));
+        }
+        return out;
+    }
+
+    /**
+     * Deletes the units of one tenant among {@code atomIds} whose atoms are still dead, with their
+     * embeddings and embedding components under every model, in one transaction (three set-based
+     * statements). Returns the ids whose units no longer exist (deleted now or before).
+     */
+    public List<Long> deleteDead(int tenant, List<Long> atomIds) {
+        if (atomIds.isEmpty()) {
+            return List.of();
+        }
+        Set<Long> kept = Tx.inTransaction(db, "remove dead units", conn -> {
+            for (String sql : List.of(deleteDeadComponents, deleteDeadEmbeddings, deleteDeadUnits)) {
+                // a bound list belongs to its statement: bind afresh for each one
+                Tx.execute(conn, sql, List.of(tenant, tenant, db.dialect().bindList(SqlType.BIGINT, atomIds)));
+            }
+            Set<Long> left = new HashSet<>();
+            for (Row r : Tx.execute(conn, remaining, List.of(tenant, db.dialect().bindList(SqlType.BIGINT, atomIds)))) {
+                left.add(r.getLong(0));
+            }
+            return left;
+        });
+        return atomIds.stream().filter(id -> !kept.contains(id)).toList();
+    }
+
+    /** Those of the tenant's {@code atomIds} that still have a unit (garbage collection deletes them by cascade). */
+    public Set<Long> existingUnits(int tenant, List<Long> atomIds) {
+        Set<Long> out = new HashSet<>();
+        if (atomIds.isEmpty()) {
+            return out;
+        }
+        for (Row r : Tx.execute(db, remaining, List.of(tenant, db.dialect().bindList(SqlType.BIGINT, atomIds)), "check units")) {
+            out.add(r.getLong(0));
         }
         return out;
     }

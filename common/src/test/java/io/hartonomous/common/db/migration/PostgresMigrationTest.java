@@ -38,7 +38,7 @@ class PostgresMigrationTest {
             "dbo.AtomRelation", "dbo.AtomRelations_History",
             "dbo.Model", "dbo.ModelLayer", "dbo.TensorAtomCoefficient", "dbo.TensorAtomCoefficients_History",
             "dbo.AtomEmbedding", "dbo.AtomEmbeddingComponent", "dbo.IngestionJob", "dbo.AtomRoot",
-            "dbo.SearchUnit", "dbo.EmbeddingProjection",
+            "dbo.SearchUnit", "dbo.EmbeddingProjection", "dbo.SearchUsageOutbox",
             "dbo.LearningMetrics", "dbo.PendingActions", "dbo.AutonomousImprovementHistory",
             "provenance.Concepts", "provenance.AtomConcepts",
             "provenance.Agent", "provenance.Activity", "provenance.Entity", "provenance.Used",
