@@ -16,6 +16,14 @@ public interface AtomizeContext {
      */
     void derivedRoot(TreeWriter.Ref root, String relationType);
 
+    /**
+     * A document inside the input (a file of a tar archive), emitted as a subtree of the input's
+     * tree: it is pinned with the job as a root of its own, named {@code <input name>/<name>}, so
+     * that it is listed and searched like an ingested file.
+     */
+    default void entryRoot(TreeWriter.Ref root, String name) {
+    }
+
     /** A semantic relation between two emitted atoms (e.g. a commit {@code derives_from} its parent). */
     void relation(ContentHash source, ContentHash target, String relationType, Double weight);
 
@@ -54,6 +62,25 @@ public interface AtomizeContext {
      */
     record LayerInfo(int index, String name, String layerType, String shape, String quantization, Float quantizationScale,
                      long elementCount, ContentHash tensorRoot) {
+    }
+
+    /**
+     * The context of content atomized inside another input (a blob of a repository, a file of an
+     * archive): relations pass through to {@code outer}; a second view cannot be declared from
+     * inside (it would land inside the outer tree), so it fails with {@code refusal}.
+     */
+    static AtomizeContext nestedIn(AtomizeContext outer, String refusal) {
+        return new AtomizeContext() {
+            @Override
+            public void derivedRoot(TreeWriter.Ref root, String relationType) {
+                throw new IllegalStateException(refusal);
+            }
+
+            @Override
+            public void relation(ContentHash source, ContentHash target, String relationType, Double weight) {
+                outer.relation(source, target, relationType, weight);
+            }
+        };
     }
 
     /** Recording nothing: for tests and atomizers used inside others. */

@@ -1,5 +1,6 @@
 package io.hartonomous.atom.atomize;
 
+import io.hartonomous.atom.atomize.archive.TarArchiveAtomizer;
 import io.hartonomous.atom.atomize.audio.WavAtomizer;
 import io.hartonomous.atom.atomize.binary.BinaryAtomizer;
 import io.hartonomous.atom.atomize.code.CodeAtomizer;
@@ -41,6 +42,7 @@ public class Atomizers {
     private Atomizers(GitLimits gitLimits, Path gitWorkDir) {
         this.all = List.of(
                 new GitAtomizer(gitLimits, gitWorkDir, this::chooseEmbedded),
+                new TarArchiveAtomizer(this::chooseEmbedded),
                 new SafetensorsAtomizer(),
                 new GgufAtomizer(),
                 new OnnxAtomizer(),
@@ -59,8 +61,8 @@ public class Atomizers {
 
     /**
      * The best-scoring atomizer for content embedded in another input (a file in a repository),
-     * among those that write exactly one tree and record nothing else: not git (no recursion into
-     * nested repositories), images (their raster is a second root) or models (their rows describe
+     * among those that write exactly one tree and record nothing else: not git or tar archives (no
+     * recursion into nested repositories or archives), images (their raster is a second root) or models (their rows describe
      * the whole input). Binary takes anything.
      */
     public Atomizer chooseEmbedded(Sniff sniff) {
@@ -68,7 +70,7 @@ public class Atomizers {
     }
 
     private static boolean embeddable(Atomizer a) {
-        return !(a instanceof GitAtomizer || a instanceof ImageAtomizer || a instanceof SafetensorsAtomizer
+        return !(a instanceof GitAtomizer || a instanceof TarArchiveAtomizer || a instanceof ImageAtomizer || a instanceof SafetensorsAtomizer
                 || a instanceof GgufAtomizer || a instanceof OnnxAtomizer);
     }
 

@@ -52,10 +52,14 @@ public class IngestService {
         // an inline job is created already leased to this request, so the worker leaves it alone;
         // should the request die, the lease expires and the worker resumes it
         String owner = inline ? JobRunner.newOwner() : null;
-        jobs.create(id, tenant, fileName, cleanContentType(contentType), config.chunkSize(), upload.hash(),
-                upload.size(), upload.path().toString(), owner, runner.leaseUntil(),
-                coefficients ? null : "{\"coefficients\":false}");
-        provenance.started(tenant, id, who.hasRole(Roles.SERVICE) ? "service" : "user", who.subject());
+        // the job and the start of its provenance activity: one transaction
+        io.hartonomous.common.db.Tx.inTransaction(jobs.database(), "create an ingestion job", conn -> {
+            jobs.create(conn, id, tenant, fileName, cleanContentType(contentType), config.chunkSize(), upload.hash(),
+                    upload.size(), upload.path().toString(), owner, runner.leaseUntil(),
+                    coefficients ? null : "{\"coefficients\":false}");
+            provenance.started(conn, tenant, id, who.hasRole(Roles.SERVICE) ? "service" : "user", who.subject());
+            return null;
+        });
         if (inline) {
             Optional<Job> done = runner.run(id, owner);
             if (done.isPresent()) {

@@ -92,10 +92,23 @@ public class JobRepository {
     /** Creates a Pending job, leased to {@code owner} until {@code leaseUntil} when an owner is given. */
     public void create(UUID id, int tenant, String fileName, String contentType, int chunkSize, ContentHash root,
                        long totalBytes, String spoolPath, String owner, LocalDateTime leaseUntil, String optionsJson) {
+        Tx.inTransaction(db, "create an ingestion job", conn -> {
+            create(conn, id, tenant, fileName, contentType, chunkSize, root, totalBytes, spoolPath, owner, leaseUntil, optionsJson);
+            return null;
+        });
+    }
+
+    /** As {@link #create}, inside the caller's transaction. */
+    public void create(io.vertx.mutiny.sqlclient.SqlConnection conn, UUID id, int tenant, String fileName, String contentType,
+                       int chunkSize, ContentHash root, long totalBytes, String spoolPath, String owner,
+                       LocalDateTime leaseUntil, String optionsJson) {
         LocalDateTime now = now();
-        Tx.execute(db, insert, Arrays.asList(id, tenant, fileName, contentType, chunkSize, root.bytes(),
-                totalBytes, spoolPath, now, now, owner, owner == null ? null : leaseUntil, optionsJson),
-                "create an ingestion job");
+        Tx.execute(conn, insert, Arrays.asList(id, tenant, fileName, contentType, chunkSize, root.bytes(),
+                totalBytes, spoolPath, now, now, owner, owner == null ? null : leaseUntil, optionsJson));
+    }
+
+    public Database database() {
+        return db;
     }
 
     public Optional<Job> find(int tenant, UUID id) {

@@ -49,6 +49,16 @@ public class JobRunner {
                 return t;
             });
 
+    /**
+     * Commits chunks while the atomizer produces the next one (at most one chunk of a job in
+     * flight), so the CPU work of atomizing and the database work of storing overlap.
+     */
+    private static final java.util.concurrent.ExecutorService COMMITTERS = java.util.concurrent.Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "ingest-commit");
+        t.setDaemon(true);
+        return t;
+    });
+
     private final io.hartonomous.atom.notify.SearchNotifier notifier;
     private final JobRepository jobs;
     private final AtomRepository atoms;
@@ -158,8 +168,12 @@ public class JobRunner {
             TreeWriter tree = new TreeWriter(sink);
             atomizer.atomize(in, sniff, tree, sink.context);
             root = tree.finish();
+        } catch (IOException | RuntimeException | Error e) {
+            sink.abandon();
+            throw e;
         }
         if (root == null || !root.hash().equals(job.rootHash()) || root.length() != job.totalBytes()) {
+            sink.abandon();
             throw new IllegalStateException("atomization does not rebuild the input (root " + root + ", expected "
                     + job.rootHash() + "): nothing of the last chunk was committed");
         }
@@ -169,6 +183,9 @@ public class JobRunner {
 
     /** Known content: pin it again, write nothing else. */
     private boolean pinIfKnown(Job job, String owner) {
+        if (!atoms.has(job.tenant(), job.rootHash())) {
+            return false; // new content (a plain read, no lock: the chunk transactions decide under the lock)
+        }
         return Tx.inTransaction(atoms.database(), "pin known content", conn -> {
             atoms.lockTenant(conn, job.tenant());
             Map<ContentHash, Long> known = atoms.existing(conn, job.tenant(), List.of(job.rootHash()));
@@ -200,6 +217,8 @@ public class JobRunner {
         private final List<TreeWriter.Ref> derived = new ArrayList<>();
         private final List<AtomRepository.RelationSpec> relations = new ArrayList<>();
         private final List<String> derivedTypes = new ArrayList<>();
+        /** Files of an archive: their roots and source names, pinned with the last chunk. */
+        private final Map<ContentHash, String> entries = new LinkedHashMap<>();
         final io.hartonomous.atom.atomize.AtomizeContext context = new io.hartonomous.atom.atomize.AtomizeContext() {
             @Override
             public void derivedRoot(TreeWriter.Ref root, String relationType) {
@@ -210,6 +229,12 @@ public class JobRunner {
             @Override
             public void relation(ContentHash source, ContentHash target, String relationType, Double weight) {
                 relations.add(new AtomRepository.RelationSpec(source, target, relationType, weight));
+            }
+
+            @Override
+            public void entryRoot(TreeWriter.Ref root, String name) {
+                String source = job.fileName() + "/" + name;
+                entries.putIfAbsent(root.hash(), source.length() > 500 ? source.substring(source.length() - 500) : source);
             }
 
             @Override
@@ -225,7 +250,9 @@ public class JobRunner {
             @Override
             public void coefficient(int layerIndex, int x, int y, Integer z, ContentHash value) {
                 if (++coefficientCalls > job.coefficientOffset()) {
-                    coefficientQueue.add(new PendingCoefficient(layerIndex, x, y, z, value));
+                    synchronized (coefficientQueue) {
+                        coefficientQueue.add(new PendingCoefficient(layerIndex, x, y, z, value));
+                    }
                 }
             }
 
@@ -234,13 +261,15 @@ public class JobRunner {
                 return job.coefficients();
             }
         };
-        private io.hartonomous.atom.atomize.AtomizeContext.ModelInfo model;
+        private volatile io.hartonomous.atom.atomize.AtomizeContext.ModelInfo model;
         private final List<io.hartonomous.atom.atomize.AtomizeContext.LayerInfo> layers = new ArrayList<>();
         private final java.util.ArrayDeque<PendingCoefficient> coefficientQueue = new java.util.ArrayDeque<>();
         private long coefficientCalls;
         private long coefficientsCommitted;
         private long coefficientsNow;
-        private Integer modelId;
+        private volatile Integer modelId;
+        /** The chunk being committed on a committer thread, if any. */
+        private java.util.concurrent.Future<?> inFlight;
         private String usageWritten;
         private long emitted;
         private long committed;
@@ -271,7 +300,9 @@ public class JobRunner {
          * longest such prefix of the queue, so what is committed is always a prefix of the
          * atomizer's calls — and, with the last chunk, the layers. Returns the coefficients written.
          */
-        private long writeModelRows(io.vertx.mutiny.sqlclient.SqlConnection conn, boolean last) {
+        private long writeModelRows(io.vertx.mutiny.sqlclient.SqlConnection conn, boolean last,
+                                    io.hartonomous.atom.atomize.AtomizeContext.ModelInfo model,
+                                    List<PendingCoefficient> coefficientQueue) {
             if (model == null) {
                 return 0;
             }
@@ -307,8 +338,62 @@ public class JobRunner {
             commit(root);
         }
 
+        /**
+         * Hands the full batch to a committer thread and returns, so the atomizer goes on with the
+         * next chunk; first waits for the chunk before it (whose outcome — pending atoms, offset,
+         * coefficients written — the next one builds on). The last chunk commits on this thread.
+         */
         private void commit(ContentHash root) {
+            awaitInFlight();
             List<AtomNode> nodes = List.copyOf(batch);
+            batch.clear();
+            var modelNow = model;
+            List<PendingCoefficient> coefficientsNowQueued;
+            synchronized (coefficientQueue) {
+                coefficientsNowQueued = new ArrayList<>(coefficientQueue);
+            }
+            if (root != null) {
+                commitChunk(nodes, root, modelNow, coefficientsNowQueued);
+            } else {
+                inFlight = COMMITTERS.submit(() -> commitChunk(nodes, null, modelNow, coefficientsNowQueued));
+            }
+        }
+
+        /** Waits for the chunk in flight; its failure becomes this thread's (unwrapped). */
+        private void awaitInFlight() {
+            if (inFlight == null) {
+                return;
+            }
+            try {
+                inFlight.get();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new HartonomousException(ErrorCode.DEPENDENCY_UNAVAILABLE, "Interrupted while committing a chunk.");
+            } catch (java.util.concurrent.ExecutionException e) {
+                if (e.getCause() instanceof RuntimeException r) {
+                    throw r;
+                }
+                if (e.getCause() instanceof Error err) {
+                    throw err;
+                }
+                throw new IllegalStateException(e.getCause());
+            } finally {
+                inFlight = null;
+            }
+        }
+
+        /** The atomizer failed: let the chunk in flight end (committed or not) before the job is released. */
+        void abandon() {
+            try {
+                awaitInFlight();
+            } catch (RuntimeException | Error ignored) {
+                // the job fails for the atomizer's reason; this chunk's own failure adds nothing
+            }
+        }
+
+        private void commitChunk(List<AtomNode> nodes, ContentHash root,
+                                 io.hartonomous.atom.atomize.AtomizeContext.ModelInfo model,
+                                 List<PendingCoefficient> queued) {
             String reservation = metering.enabled() && !nodes.isEmpty()
                     ? untilBillingAnswers(job, owner, () -> metering.reserve(job.tenant(), nodes.size())) : null;
             Set<ContentHash> pendingAfter = Tx.inTransaction(atoms.database(), "commit an ingestion chunk", conn -> {
@@ -352,7 +437,7 @@ public class JobRunner {
                 atoms.insertAtoms(conn, job.tenant(), fresh, initial, job.rootHash(), job.contentType());
                 atoms.insertEdges(conn, job.tenant(), freshComposites);
                 atoms.adjust(conn, job.tenant(), deltas, noPropagation);
-                coefficientsNow = writeModelRows(conn, root != null);
+                coefficientsNow = writeModelRows(conn, root != null, model, queued);
                 if (root != null) {
                     atoms.pin(conn, job.tenant(), root, job.id(), job.fileName(), noPropagation);
                     pendingNext.remove(root);
@@ -366,6 +451,10 @@ public class JobRunner {
                         }
                     }
                     atoms.insertRelations(conn, job.tenant(), all);
+                    Map<ContentHash, String> files = new LinkedHashMap<>(entries);
+                    files.remove(root);
+                    atoms.pinAll(conn, job.tenant(), files, job.id(), noPropagation);
+                    pendingNext.removeAll(files.keySet());
                     if (!pendingNext.isEmpty()) {
                         // atoms no parent took (an atomizer emitted a second decomposition of content
                         // already decomposed): dead, like the rest of a failed job
@@ -388,13 +477,14 @@ public class JobRunner {
             });
             report(job, owner, usageWritten);
             coefficientsCommitted += coefficientsNow;
-            for (long i = 0; i < coefficientsNow; i++) {
-                coefficientQueue.pollFirst();
+            synchronized (coefficientQueue) {
+                for (long i = 0; i < coefficientsNow; i++) {
+                    coefficientQueue.pollFirst();
+                }
             }
             pending.clear();
             pending.addAll(pendingAfter);
             committed += nodes.size();
-            batch.clear();
             // the store may have grown fast: let the optimizer see it
             atoms.refreshStatisticsIfGrown();
         }

@@ -122,16 +122,21 @@ public class ProvenanceRepository {
      */
     public void started(int tenant, UUID jobId, String agentKind, String subject) {
         Tx.inTransaction(db, "record the start of an ingestion", conn -> {
-            long activity = Tx.execute(conn, insertActivity, List.of(tenant, jobId, INGESTION, now()))
-                    .iterator().next().getLong(0);
-            if (subject != null && !subject.isBlank()) {
-                String name = subject.length() > 255 ? subject.substring(0, 255) : subject;
-                Tx.execute(conn, insertAgent, List.of(tenant, agentKind, name));
-                long agent = Tx.execute(conn, agentId, List.of(tenant, agentKind, name)).iterator().next().getLong(0);
-                Tx.execute(conn, insertAssociation, List.of(tenant, activity, agent, "requester"));
-            }
+            started(conn, tenant, jobId, agentKind, subject);
             return null;
         });
+    }
+
+    /** As {@link #started(int, UUID, String, String)}, inside the caller's transaction (the job's creation). */
+    public void started(SqlConnection conn, int tenant, UUID jobId, String agentKind, String subject) {
+        long activity = Tx.execute(conn, insertActivity, List.of(tenant, jobId, INGESTION, now()))
+                .iterator().next().getLong(0);
+        if (subject != null && !subject.isBlank()) {
+            String name = subject.length() > 255 ? subject.substring(0, 255) : subject;
+            Tx.execute(conn, insertAgent, List.of(tenant, agentKind, name));
+            long agent = Tx.execute(conn, agentId, List.of(tenant, agentKind, name)).iterator().next().getLong(0);
+            Tx.execute(conn, insertAssociation, List.of(tenant, activity, agent, "requester"));
+        }
     }
 
     /**

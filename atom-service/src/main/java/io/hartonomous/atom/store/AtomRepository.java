@@ -60,6 +60,7 @@ public class AtomRepository {
     private final String atomIds;
     private final String relationsFrom;
     private final BulkInsert insertRelations;
+    private final BulkInsert insertPins;
 
     public AtomRepository(Database db) {
         this.db = db;
@@ -100,6 +101,8 @@ public class AtomRepository {
                 WHERE c.TenantId = ? AND c.ParentAtomHash = ?
                 ORDER BY c.SequenceIndex OFFSET ? ROWS FETCH NEXT ? ROWS ONLY""");
         this.insertPin = d.render("INSERT INTO dbo.AtomRoot (TenantId, RootHash, JobId, SourceName) VALUES (?, ?, ?, ?)");
+        this.insertPins = d.bulkInsert("dbo.AtomRoot", List.of(Column.of("TenantId", SqlType.INT), Column.of("RootHash", SqlType.HASH),
+                Column.of("JobId", SqlType.UUID), Column.of("SourceName", SqlType.VARCHAR)), List.of());
         this.pinsOf = d.render("SELECT RootId, RootHash, JobId FROM dbo.AtomRoot WHERE TenantId = ? AND (RootHash = ? OR JobId IN "
                 + "(SELECT JobId FROM dbo.AtomRoot WHERE TenantId = ? AND RootHash = ? AND JobId IS NOT NULL))");
         this.deletePinsOfJobs = d.render("DELETE FROM dbo.AtomRoot WHERE TenantId = ? AND ") + d.inList("RootId", SqlType.BIGINT, 2);
@@ -121,23 +124,42 @@ public class AtomRepository {
     /** Rows inserted by this instance when it last refreshed them. */
     private volatile long insertedAtAnalyze;
     private long insertedTotal;
+    private final java.util.concurrent.atomic.AtomicBoolean analyzing = new java.util.concurrent.atomic.AtomicBoolean();
+    private static final java.util.concurrent.ExecutorService ANALYZER = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "atom-analyze");
+        t.setDaemon(true);
+        return t;
+    });
 
     /**
      * Refreshes the statistics when the tables grew by a fifth (or by 1,000 rows while small) since
-     * the last refresh by this instance. Stale statistics are not a small matter here: a table the
-     * planner believes empty gets its hash lookups planned as scans of the tenant's whole index
-     * (measured: a 950-edge insert whose end check took 3 s instead of milliseconds).
+     * the last refresh by this instance — in the background, one refresh at a time, never on the
+     * write path (measured: refreshing on the committing thread took a quarter of a large
+     * ingestion's time). Stale statistics are not a small matter here: a table the planner believes
+     * empty gets its hash lookups planned as scans of the tenant's whole index (a 950-edge insert
+     * whose end check took 3 s instead of milliseconds), and reconstruction reads of a new tenant's
+     * content slow down by orders of magnitude when the growth is not seen (refreshing only when
+     * the tables doubled made IngestResourceTest's 3 MB read time out).
      */
     public void refreshStatisticsIfGrown() {
         long inserted = insertedSinceAnalyze.get();
-        if (inserted >= Math.max(1000, insertedAtAnalyze / 5)) {
-            insertedSinceAnalyze.addAndGet(-inserted);
-            synchronized (this) {
-                insertedTotal += inserted;
-                insertedAtAnalyze = insertedTotal;
-            }
-            refreshStatistics();
+        if (inserted < Math.max(1000, insertedAtAnalyze / 5) || !analyzing.compareAndSet(false, true)) {
+            return;
         }
+        insertedSinceAnalyze.addAndGet(-inserted);
+        synchronized (this) {
+            insertedTotal += inserted;
+            insertedAtAnalyze = insertedTotal;
+        }
+        ANALYZER.execute(() -> {
+            try {
+                refreshStatistics();
+            } catch (RuntimeException e) {
+                org.jboss.logging.Logger.getLogger(AtomRepository.class).debugf(e, "statistics refresh failed");
+            } finally {
+                analyzing.set(false);
+            }
+        });
     }
 
     /**
@@ -154,6 +176,12 @@ public class AtomRepository {
     /** Serializes atom writers of one tenant until the transaction ends. */
     public void lockTenant(SqlConnection conn, int tenant) {
         Tx.execute(conn, lockExclusive, List.of(tenant));
+    }
+
+    /** Whether the tenant has the atom (outside any transaction: a hint, not a decision). */
+    public boolean has(int tenant, ContentHash hash) {
+        return Tx.execute(db, existing, List.of(tenant, db.dialect().bindList(SqlType.HASH, List.of(hash.bytes()))),
+                "look up an atom").size() > 0;
     }
 
     /** Reference counts of those of {@code hashes} the tenant has. */
@@ -258,6 +286,24 @@ public class AtomRepository {
     public void pin(SqlConnection conn, int tenant, ContentHash root, UUID jobId, String sourceName, Set<ContentHash> pending) {
         Tx.execute(conn, insertPin, java.util.Arrays.asList(tenant, root.bytes(), jobId, sourceName));
         adjust(conn, tenant, Map.of(root, 1L), pending);
+    }
+
+    /**
+     * Pins many roots for a job at once (the files of an archive), each under its source name: one
+     * insert and one count adjustment for all. A hash given twice is pinned once (first name).
+     */
+    public void pinAll(SqlConnection conn, int tenant, Map<ContentHash, String> roots, UUID jobId, Set<ContentHash> pending) {
+        if (roots.isEmpty()) {
+            return;
+        }
+        List<Object[]> rows = new ArrayList<>(roots.size());
+        Map<ContentHash, Long> deltas = new TreeMap<>();
+        roots.forEach((hash, name) -> {
+            rows.add(new Object[]{tenant, hash.bytes(), jobId, name});
+            deltas.put(hash, 1L);
+        });
+        Tx.execute(conn, insertPins.sql(), insertPins.bind(rows));
+        adjust(conn, tenant, deltas, pending);
     }
 
     /**

@@ -1,6 +1,5 @@
 package io.hartonomous.atom.atomize;
 
-import io.hartonomous.atom.atomize.binary.BinaryAtomizer;
 import io.hartonomous.atom.atomize.git.GitAtomizer;
 import io.hartonomous.atom.atomize.git.GitConfig;
 import io.hartonomous.atom.atomize.git.GitLimits;
@@ -200,7 +199,9 @@ class GitAtomizerTest {
         TestingTar.entry(plain, "photos/", '5', new byte[0]);
         TestingTar.entry(plain, "photos/a.txt", '0', "x".getBytes(StandardCharsets.UTF_8));
         TestingTar.end(plain);
-        assertThat(atomizers.choose(sniff("photos.tar", plain.toByteArray()))).isInstanceOf(BinaryAtomizer.class);
+        // a tar without a repository is a batch of files (each atomized by its own modality)
+        assertThat(atomizers.choose(sniff("photos.tar", plain.toByteArray())))
+                .isInstanceOf(io.hartonomous.atom.atomize.archive.TarArchiveAtomizer.class);
     }
 
     @Test

@@ -383,17 +383,7 @@ final class RepositoryView implements AutoCloseable {
 
     /** Relations pass through; a second root cannot: it would land inside the repository view. */
     private static AtomizeContext nested(AtomizeContext outer) {
-        return new AtomizeContext() {
-            @Override
-            public void derivedRoot(TreeWriter.Ref root, String relationType) {
-                throw new IllegalStateException("an atomizer writing a second view cannot atomize a blob");
-            }
-
-            @Override
-            public void relation(ContentHash source, ContentHash target, String relationType, Double weight) {
-                outer.relation(source, target, relationType, weight);
-            }
-        };
+        return AtomizeContext.nestedIn(outer, "an atomizer writing a second view cannot atomize a blob");
     }
 
     /** Parents before children; among commits whose parents are all placed, the smallest id first. */

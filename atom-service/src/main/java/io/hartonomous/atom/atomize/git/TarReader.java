@@ -12,7 +12,7 @@ import java.nio.charset.StandardCharsets;
  * the next {@link #next()}. Header checksums are verified; a header that does not verify, or a
  * stream that ends inside an entry, is a {@link MalformedInputException}.
  */
-final class TarReader {
+public final class TarReader {
 
     private static final int BLOCK = 512;
     /** Longest GNU long name or pax header accepted (both are held in memory). */
@@ -43,7 +43,7 @@ final class TarReader {
     }
 
     /** True when {@code head} starts with a tar header whose checksum verifies. */
-    static boolean isTar(byte[] head) {
+    public static boolean isTar(byte[] head) {
         return head.length >= BLOCK && checksumMatches(head);
     }
 
@@ -172,7 +172,7 @@ final class TarReader {
         return meta;
     }
 
-    private static java.util.List<String[]> paxRecords(byte[] meta) throws MalformedInputException {
+    public static java.util.List<String[]> paxRecords(byte[] meta) throws MalformedInputException {
         java.util.List<String[]> records = new java.util.ArrayList<>();
         int at = 0;
         while (at < meta.length) {
@@ -199,7 +199,7 @@ final class TarReader {
         return records;
     }
 
-    private static long parseSize(String s) throws MalformedInputException {
+    public static long parseSize(String s) throws MalformedInputException {
         try {
             long v = Long.parseLong(s.trim());
             if (v < 0) {
@@ -215,7 +215,7 @@ final class TarReader {
         return b[257] == 'u' && b[258] == 's' && b[259] == 't' && b[260] == 'a' && b[261] == 'r';
     }
 
-    private static boolean checksumMatches(byte[] b) {
+    public static boolean checksumMatches(byte[] b) {
         long stored;
         try {
             stored = number(b, 148, 8);
@@ -229,7 +229,7 @@ final class TarReader {
         return sum == stored;
     }
 
-    private static boolean isZero(byte[] b) {
+    public static boolean isZero(byte[] b) {
         for (byte x : b) {
             if (x != 0) {
                 return false;
@@ -239,7 +239,7 @@ final class TarReader {
     }
 
     /** An octal field, or a GNU base-256 one (high bit of the first byte set). */
-    private static long number(byte[] b, int offset, int length) throws MalformedInputException {
+    public static long number(byte[] b, int offset, int length) throws MalformedInputException {
         if ((b[offset] & 0x80) != 0) {
             long v = b[offset] & 0x7f;
             for (int i = 1; i < length; i++) {
@@ -265,7 +265,7 @@ final class TarReader {
         return v;
     }
 
-    private static String string(byte[] b, int offset, int length) {
+    public static String string(byte[] b, int offset, int length) {
         int end = offset;
         while (end < offset + length && b[end] != 0) {
             end++;
