@@ -31,6 +31,18 @@ final class Corpora {
     record Corpus(String name, List<Path> files, long bytes) {
     }
 
+    /** The corpus's files as one GNU tar archive (by the system's tar), in corpus order. */
+    static Corpus tar(Corpus corpus, Path archive) throws IOException, InterruptedException {
+        Path dir = corpus.files().get(0).getParent();
+        List<String> command = new ArrayList<>(List.of("tar", "--format=gnu", "-cf", archive.toString(), "-C", dir.toString()));
+        corpus.files().forEach(f -> command.add(dir.relativize(f).toString()));
+        Process p = new ProcessBuilder(command).inheritIO().start();
+        if (p.waitFor() != 0) {
+            throw new IOException("tar failed for " + corpus.name());
+        }
+        return new Corpus(corpus.name() + " as one tar", List.of(archive), Files.size(archive));
+    }
+
     /** UTF-8 text files of /usr/share/doc (no .gz, no NUL byte), sorted by path, up to {@code maxBytes}. */
     static Corpus text(Path dir, long maxBytes) throws IOException {
         List<Path> candidates;

@@ -43,9 +43,15 @@ import java.util.regex.Pattern;
  * PostgreSQL's own bulk path (binary COPY into tables with the same indexes) loads the very rows
  * the ingestion wrote.
  *
+ * <p>The text and Java corpora are ingested twice, each time by a fresh tenant: file by file (one
+ * upload per file, {@code bench.clients} at a time) and as one tar archive of the same files (one
+ * upload; each file still becomes a root of its own).
+ *
  * <p>Settings (system properties): {@code bench.textMB} (16), {@code bench.javaMB} (16),
  * {@code bench.clients} (2, concurrent uploads), {@code bench.coefficients} (false: model
- * coefficient rows), {@code bench.root}.
+ * coefficient rows), {@code bench.archives} (true), {@code bench.corpora} (text,java,model),
+ * {@code bench.statements} (false: pg_stat_statements and auto_explain), {@code bench.pg.*}
+ * (PostgreSQL settings), {@code bench.jfr} (a flight recording of the service).
  */
 public final class IngestBench {
 
@@ -56,7 +62,10 @@ public final class IngestBench {
     private static final Pattern REUSED = Pattern.compile("\"atomsReused\"\\s*:\\s*(\\d+)");
     private static final Pattern STATUS = Pattern.compile("\"status\"\\s*:\\s*\"(\\w+)\"");
 
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    // HTTP/1.1 like curl and most REST clients (the JDK client would otherwise upgrade to h2c, whose
+    // 64 KiB flow-control windows throttle large uploads)
+    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5)).build();
     private final List<String> report = new ArrayList<>();
 
     public static void main(String[] args) throws Exception {
@@ -72,11 +81,20 @@ public final class IngestBench {
         Path work = Files.createTempDirectory("ingest-bench");
         List<String> wanted = List.of(System.getProperty("bench.corpora", "text,java,model").split(","));
         List<Corpora.Corpus> corpora = new ArrayList<>();
+        boolean archives = !"false".equals(System.getProperty("bench.archives"));
         if (wanted.contains("text")) {
-            corpora.add(Corpora.text(work.resolve("text"), textBytes));
+            Corpora.Corpus text = Corpora.text(work.resolve("text"), textBytes);
+            corpora.add(text);
+            if (archives) {
+                corpora.add(Corpora.tar(text, work.resolve("text.tar")));
+            }
         }
         if (wanted.contains("java")) {
-            corpora.add(Corpora.java(work.resolve("java"), javaBytes));
+            Corpora.Corpus java = Corpora.java(work.resolve("java"), javaBytes);
+            corpora.add(java);
+            if (archives) {
+                corpora.add(Corpora.tar(java, work.resolve("java.tar")));
+            }
         }
         if (wanted.contains("model")) {
             corpora.add(Corpora.model(work.resolve("model")));
@@ -94,6 +112,9 @@ public final class IngestBench {
             builder.setServerConfig("logging_collector", "on");
             builder.setServerConfig("log_directory", System.getProperty("bench.pglog", "/tmp/ingest-bench-pglog"));
         }
+        // -Dbench.pg.<setting>=<value> passes any server setting (e.g. -Dbench.pg.log_min_duration_statement=0)
+        System.getProperties().stringPropertyNames().stream().filter(k -> k.startsWith("bench.pg."))
+                .forEach(k -> builder.setServerConfig(k.substring("bench.pg.".length()), System.getProperty(k)));
         try (EmbeddedPostgres pg = builder.start()) {
             ServiceUnderTest.createDatabase(pg, "bench");
             Map<String, String> env = Map.of(
@@ -128,7 +149,8 @@ public final class IngestBench {
                 + " cores, " + clients + " concurrent uploads, coefficients=" + coefficients + ")");
         report.forEach(System.out::println);
         System.out.println("reproduce: " + COMMAND);
-        System.out.println("options: -Dbench.textMB=16 -Dbench.javaMB=16 -Dbench.clients=2 -Dbench.coefficients=false");
+        System.out.println("options: -Dbench.textMB=16 -Dbench.javaMB=16 -Dbench.clients=2 -Dbench.coefficients=false"
+                + " -Dbench.corpora=text,java,model -Dbench.archives=true -Dbench.statements=false -Dbench.pg.<setting>=<value>");
     }
 
     private void measure(ServiceUnderTest atom, Connection sql, Corpora.Corpus corpus, int tenant, String token,
