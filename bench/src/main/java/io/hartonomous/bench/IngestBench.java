@@ -49,7 +49,8 @@ import java.util.regex.Pattern;
  *
  * <p>Settings (system properties): {@code bench.textMB} (16), {@code bench.javaMB} (16),
  * {@code bench.clients} (2, concurrent uploads), {@code bench.coefficients} (false: model
- * coefficient rows), {@code bench.archives} (true), {@code bench.corpora} (text,java,model),
+ * coefficient rows), {@code bench.archives} (true), {@code bench.perFile} (true), {@code bench.corpora}
+ * (text,java,model),
  * {@code bench.statements} (false: pg_stat_statements and auto_explain), {@code bench.pg.*}
  * (PostgreSQL settings), {@code bench.jfr} (a flight recording of the service).
  */
@@ -82,16 +83,21 @@ public final class IngestBench {
         List<String> wanted = List.of(System.getProperty("bench.corpora", "text,java,model").split(","));
         List<Corpora.Corpus> corpora = new ArrayList<>();
         boolean archives = !"false".equals(System.getProperty("bench.archives"));
+        boolean perFile = !"false".equals(System.getProperty("bench.perFile"));
         if (wanted.contains("text")) {
             Corpora.Corpus text = Corpora.text(work.resolve("text"), textBytes);
-            corpora.add(text);
+            if (perFile) {
+                corpora.add(text);
+            }
             if (archives) {
                 corpora.add(Corpora.tar(text, work.resolve("text.tar")));
             }
         }
         if (wanted.contains("java")) {
             Corpora.Corpus java = Corpora.java(work.resolve("java"), javaBytes);
-            corpora.add(java);
+            if (perFile) {
+                corpora.add(java);
+            }
             if (archives) {
                 corpora.add(Corpora.tar(java, work.resolve("java.tar")));
             }
@@ -117,9 +123,12 @@ public final class IngestBench {
                 .forEach(k -> builder.setServerConfig(k.substring("bench.pg.".length()), System.getProperty(k)));
         try (EmbeddedPostgres pg = builder.start()) {
             ServiceUnderTest.createDatabase(pg, "bench");
-            Map<String, String> env = Map.of(
+            Map<String, String> env = new java.util.HashMap<>(Map.of(
                     "HARTONOMOUS_ATOM_METERING_ENABLED", "false",
-                    "HARTONOMOUS_ATOM_INGEST_SPOOL_DIR", work.resolve("spool").toString());
+                    "HARTONOMOUS_ATOM_INGEST_SPOOL_DIR", work.resolve("spool").toString()));
+            if (System.getProperty("bench.chunkSize") != null) {
+                env.put("HARTONOMOUS_ATOM_INGEST_CHUNK_SIZE", System.getProperty("bench.chunkSize"));
+            }
             List<String> jvm = new ArrayList<>(List.of("-Xmx2g"));
             String jfr = System.getProperty("bench.jfr");
             if (jfr != null) {
@@ -150,7 +159,7 @@ public final class IngestBench {
         report.forEach(System.out::println);
         System.out.println("reproduce: " + COMMAND);
         System.out.println("options: -Dbench.textMB=16 -Dbench.javaMB=16 -Dbench.clients=2 -Dbench.coefficients=false"
-                + " -Dbench.corpora=text,java,model -Dbench.archives=true -Dbench.statements=false -Dbench.pg.<setting>=<value>");
+                + " -Dbench.corpora=text,java,model -Dbench.archives=true -Dbench.perFile=true -Dbench.statements=false -Dbench.pg.<setting>=<value>");
     }
 
     private void measure(ServiceUnderTest atom, Connection sql, Corpora.Corpus corpus, int tenant, String token,

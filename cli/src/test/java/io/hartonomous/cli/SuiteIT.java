@@ -105,6 +105,24 @@ class SuiteIT {
         System.out.printf("SuiteIT: ingested content findable through search-service after %d ms%n",
                 (System.nanoTime() - start) / 1_000_000);
 
+        // the searches were metered through billing-service (search-service's usage outbox, real HTTP)
+        int billingPort = port(state, "billing");
+        java.util.regex.Pattern total = java.util.regex.Pattern.compile("\"total\"\\s*:\\s*([0-9.]+)");
+        double searches = 0;
+        HttpResponse<String> summary = null;
+        long metered = System.nanoTime();
+        while (searches < 1 && System.nanoTime() - metered < Duration.ofSeconds(60).toNanos()) {
+            summary = get(billingPort, "/api/v1/usage/summary?meter=searches&window=day&to="
+                    + java.time.Instant.now().plusSeconds(60), jwt);
+            java.util.regex.Matcher m = total.matcher(summary.body());
+            searches = summary.statusCode() == 200 && m.find() ? Double.parseDouble(m.group(1)) : 0;
+            if (searches < 1) {
+                Thread.sleep(250);
+            }
+        }
+        assertThat(searches).as("searches metered by billing-service: %s", summary == null ? null : summary.body())
+                .isGreaterThanOrEqualTo(1);
+
         int dbPort = state.database().port();
         try (Connection c = connect(dbPort); Statement s = c.createStatement()) {
             ResultSet history = s.executeQuery(

@@ -155,7 +155,7 @@ public class AtomRepository {
             try {
                 refreshStatistics();
             } catch (RuntimeException e) {
-                org.jboss.logging.Logger.getLogger(AtomRepository.class).debugf(e, "statistics refresh failed");
+                org.jboss.logging.Logger.getLogger(AtomRepository.class).warnf(e, "statistics refresh failed");
             } finally {
                 analyzing.set(false);
             }
