@@ -170,6 +170,34 @@ class K8sManifestsTest {
         assertThat(problems).as("k8s manifests vs the services").isEmpty();
     }
 
+    /** The images the Deployments name can be built: a JVM and a native Dockerfile per service, on its port. */
+    @Test
+    void everyServiceHasDockerfilesForItsImage() throws IOException {
+        List<String> problems = new ArrayList<>();
+        for (String service : SERVICES) {
+            Properties props = properties(root.resolve(service).resolve("src/main/resources/application.properties"));
+            int port = defaultPort(props.getProperty("quarkus.http.port"), service);
+            for (String file : List.of("Dockerfile.jvm", "Dockerfile.native-micro")) {
+                Path dockerfile = root.resolve(service).resolve("src/main/docker").resolve(file);
+                if (!Files.exists(dockerfile)) {
+                    problems.add(service + ": no src/main/docker/" + file);
+                    continue;
+                }
+                String text = Files.readString(dockerfile);
+                if (!text.contains("EXPOSE " + port + "\n")) {
+                    problems.add(service + "/" + file + ": does not expose " + port);
+                }
+                if (!text.contains("hartonomous/" + service + ":" + projectVersion())) {
+                    problems.add(service + "/" + file + ": does not document the image tag the Deployment runs");
+                }
+            }
+            if (!Files.readString(root.resolve(service).resolve("src/main/docker/Dockerfile.jvm")).contains("USER 185")) {
+                problems.add(service + "/Dockerfile.jvm: must run as user 185 (the Deployment's runAsUser)");
+            }
+        }
+        assertThat(problems).isEmpty();
+    }
+
     @Test
     void statefulServicesAreNotAutoscaled() {
         // search-service: per-tenant indexes in memory, filled by whichever instance indexes a root;

@@ -28,6 +28,9 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.time.Instant;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -107,14 +110,14 @@ class SuiteIT {
 
         // the searches were metered through billing-service (search-service's usage outbox, real HTTP)
         int billingPort = port(state, "billing");
-        java.util.regex.Pattern total = java.util.regex.Pattern.compile("\"total\"\\s*:\\s*([0-9.]+)");
+        Pattern total = Pattern.compile("\"total\"\\s*:\\s*([0-9.]+)");
         double searches = 0;
         HttpResponse<String> summary = null;
         long metered = System.nanoTime();
         while (searches < 1 && System.nanoTime() - metered < Duration.ofSeconds(60).toNanos()) {
             summary = get(billingPort, "/api/v1/usage/summary?meter=searches&window=day&to="
-                    + java.time.Instant.now().plusSeconds(60), jwt);
-            java.util.regex.Matcher m = total.matcher(summary.body());
+                    + Instant.now().plusSeconds(60), jwt);
+            Matcher m = total.matcher(summary.body());
             searches = summary.statusCode() == 200 && m.find() ? Double.parseDouble(m.group(1)) : 0;
             if (searches < 1) {
                 Thread.sleep(250);
