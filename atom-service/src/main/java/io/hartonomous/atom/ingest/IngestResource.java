@@ -77,7 +77,31 @@ public class IngestResource {
                                    + "(default true; false for very large models)")
                            @QueryParam("coefficients") @jakarta.ws.rs.DefaultValue("true") boolean coefficients,
                            @HeaderParam("Content-Type") String contentType) {
-        Job job = ingest.ingest(caller.get(), name, contentType, body, wait, coefficients);
+        return answer(ingest.ingest(caller.get(), name, contentType, body, wait, coefficients));
+    }
+
+    @POST
+    @Path("/ingest/known")
+    @Produces(MediaType.APPLICATION_JSON)
+    @Blocking
+    @RolesAllowed({Roles.INGEST, Roles.ADMIN})
+    @Operation(summary = "Pin content the tenant already has, by its SHA-256, without uploading it",
+            description = "Hash the file on the client (sha256sum) and ask: known content is pinned again under the "
+                    + "given name at once (a completed job with atomsCreated 0, its own lineage and usage), so re-ingesting "
+                    + "costs the client's hashing only. 404 when the tenant has no such content: upload it with "
+                    + "POST /api/v1/ingest.")
+    @APIResponse(responseCode = "201", description = "Pinned (job Completed)")
+    @APIResponse(responseCode = "400", description = "Bad hash or name")
+    @APIResponse(responseCode = "404", description = "The tenant has no content with this SHA-256")
+    public Response ingestKnown(@Parameter(description = "The content's SHA-256, 64 hex digits", required = true)
+                                @QueryParam("sha256") String sha256,
+                                @Parameter(description = "The file's name (no path)", required = true)
+                                @QueryParam("name") String name) {
+        return answer(ingest.ingestKnown(caller.get(), sha256, name));
+    }
+
+    /** A finished or running job as the ingest contract answers it (problem+json when it failed). */
+    private static Response answer(Job job) {
         JobView view = JobView.of(job);
         URI location = URI.create("/api/v1/jobs/" + job.id());
         if (job.status() == JobStatus.Failed) {

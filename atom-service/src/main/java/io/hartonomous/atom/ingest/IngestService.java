@@ -2,6 +2,7 @@ package io.hartonomous.atom.ingest;
 
 import io.hartonomous.atom.lineage.ProvenanceRepository;
 import io.hartonomous.common.error.HartonomousException;
+import io.hartonomous.common.hash.ContentHash;
 import io.hartonomous.common.tenancy.Caller;
 import io.hartonomous.common.tenancy.Roles;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -23,9 +24,11 @@ public class IngestService {
     private final JobWorker worker;
     private final IngestConfig config;
     private final ProvenanceRepository provenance;
+    private final io.hartonomous.atom.store.AtomRepository atoms;
 
     public IngestService(Spool spool, JobRepository jobs, JobRunner runner, JobWorker worker, IngestConfig config,
-                         ProvenanceRepository provenance) {
+                         ProvenanceRepository provenance, io.hartonomous.atom.store.AtomRepository atoms) {
+        this.atoms = atoms;
         this.provenance = provenance;
         this.spool = spool;
         this.jobs = jobs;
@@ -69,6 +72,34 @@ public class IngestService {
             worker.nudge();
         }
         return jobs.find(tenant, id).orElseThrow();
+    }
+
+    /**
+     * Pins content the tenant already has, named by its SHA-256, without an upload: a job that
+     * completes at once (a new root pin and its lineage, usage metered like a re-ingest). The client
+     * hashes the file and asks, so known content costs its hashing only. 404 when the tenant has no
+     * such atom (upload it then).
+     */
+    public Job ingestKnown(Caller who, String hashHex, String name) {
+        int tenant = who.tenantId();
+        String fileName = checkName(name);
+        ContentHash hash;
+        try {
+            hash = ContentHash.parse(hashHex == null ? "" : hashHex);
+        } catch (IllegalArgumentException e) {
+            throw HartonomousException.invalid("Query parameter 'sha256' must be 64 hex digits (the content's SHA-256).");
+        }
+        long size = atoms.find(tenant, hash).map(io.hartonomous.atom.store.AtomRecord::length)
+                .orElseThrow(() -> HartonomousException.notFound("No stored content has SHA-256 " + hash.hex()
+                        + "; upload it with POST /api/v1/ingest."));
+        UUID id = UUID.randomUUID();
+        String owner = JobRunner.newOwner();
+        io.hartonomous.common.db.Tx.inTransaction(jobs.database(), "create an ingestion job", conn -> {
+            jobs.create(conn, id, tenant, fileName, null, config.chunkSize(), hash, size, null, owner, runner.leaseUntil(), null);
+            provenance.started(conn, tenant, id, who.hasRole(Roles.SERVICE) ? "service" : "user", who.subject());
+            return null;
+        });
+        return runner.run(id, owner).orElseGet(() -> jobs.find(tenant, id).orElseThrow());
     }
 
     /**

@@ -146,6 +146,16 @@ public class JobRunner {
     }
 
     private void execute(Job job, String owner) throws IOException {
+        if (job.spoolPath() == null) {
+            // pinned by hash without an upload: only content the tenant still has
+            reportUnreported(job, owner);
+            if (!pinIfKnown(job, owner)) {
+                throw new MalformedInputException("The content " + job.rootHash().hex()
+                        + " is no longer stored; upload it with POST /api/v1/ingest.");
+            }
+            reportUnreported(job, owner);
+            return;
+        }
         if (!spool.exists(job.spoolPath())) {
             throw new MalformedInputException("The job's upload is no longer available (spool lost); ingest the file again.");
         }

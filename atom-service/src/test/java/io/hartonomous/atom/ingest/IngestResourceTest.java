@@ -215,6 +215,44 @@ class IngestResourceTest {
     }
 
     @Test
+    void knownContentIsPinnedByItsHashWithoutAnUpload() {
+        int tenant = TENANTS.incrementAndGet();
+        int other = TENANTS.incrementAndGet();
+        byte[] input = "Known content is pinned by its hash alone.\nNo upload needed.\n".getBytes(StandardCharsets.UTF_8);
+        String hash = ContentHash.sha256(input).hex();
+        given().auth().oauth2(token(tenant)).body(input).queryParam("name", "first.txt").queryParam("wait", true)
+                .when().post("/api/v1/ingest").then().statusCode(201);
+        long atomsBefore = TestingStore.count(db, "SELECT COUNT(*) FROM dbo.Atom WHERE TenantId = " + tenant);
+
+        String jobId = given().auth().oauth2(token(tenant)).queryParam("sha256", hash.toUpperCase()).queryParam("name", "copy.txt")
+                .when().post("/api/v1/ingest/known").then().statusCode(201)
+                .body("status", equalTo("Completed")).body("rootHash", equalTo(hash)).body("atomsCreated", equalTo(0))
+                .body("bytes", equalTo(input.length)).body("name", equalTo("copy.txt"))
+                .extract().path("jobId");
+        assertThat(TestingStore.count(db, "SELECT COUNT(*) FROM dbo.Atom WHERE TenantId = " + tenant)).isEqualTo(atomsBefore);
+        assertThat(TestingStore.count(db, "SELECT COUNT(*) FROM dbo.AtomRoot WHERE TenantId = " + tenant
+                + " AND SourceName = 'copy.txt' AND JobId = '" + jobId + "'")).isEqualTo(1);
+        assertThat(TestingStore.countMismatches(db, tenant)).isEmpty();
+        // its own lineage: the pin is an ingestion activity of its own
+        given().auth().oauth2(token(tenant)).when().get("/api/v1/atoms/" + hash + "/lineage").then().statusCode(200)
+                .body(containsString(jobId));
+
+        // unknown content, another tenant's content, bad parameters
+        given().auth().oauth2(token(tenant)).queryParam("sha256", "0".repeat(64)).queryParam("name", "x.txt")
+                .when().post("/api/v1/ingest/known").then().statusCode(404).contentType("application/problem+json")
+                .body("detail", containsString("upload it"));
+        given().auth().oauth2(token(other)).queryParam("sha256", hash).queryParam("name", "stolen.txt")
+                .when().post("/api/v1/ingest/known").then().statusCode(404).contentType("application/problem+json");
+        assertThat(TestingStore.count(db, "SELECT COUNT(*) FROM dbo.AtomRoot WHERE TenantId = " + other)).isZero();
+        given().auth().oauth2(token(tenant)).queryParam("sha256", "abc").queryParam("name", "x.txt")
+                .when().post("/api/v1/ingest/known").then().statusCode(400).contentType("application/problem+json");
+        given().auth().oauth2(token(tenant)).queryParam("sha256", hash).queryParam("name", "../x")
+                .when().post("/api/v1/ingest/known").then().statusCode(400).contentType("application/problem+json");
+        given().auth().oauth2(TestingTokens.token(tenant, "search")).queryParam("sha256", hash).queryParam("name", "x.txt")
+                .when().post("/api/v1/ingest/known").then().statusCode(403);
+    }
+
+    @Test
     void largeUploadBecomesABackgroundJob() {
         int tenant = TENANTS.incrementAndGet();
         byte[] input = new byte[3_000_000];

@@ -65,14 +65,40 @@ public final class AtomCommands {
         return hash.toLowerCase(java.util.Locale.ROOT);
     }
 
-    @Command(name = "ingest", description = "Ingest files: each is streamed to the atom-service and atomized; prints its "
-            + "root hash (= sha256sum of the file) and the atoms created and reused.")
+    @Command(name = "ingest", description = "Ingest files: each is hashed, pinned by its hash when the service already has "
+            + "it, else streamed to the atom-service and atomized; prints its root hash (= sha256sum of the file) and the "
+            + "atoms created and reused.")
     public static final class Ingest extends Client {
         @Parameters(arity = "1..*", paramLabel = "FILE", description = "Files to ingest")
         List<Path> files;
 
         @Option(names = "--name", description = "Name to record for the source (one file only; default: the file's name)")
         String name;
+
+        @Option(names = "--upload-always", description = "Upload even content the service already has (by default the "
+                + "file is hashed first and known content is pinned by its hash, without an upload)")
+        boolean uploadAlways;
+
+        /** POST /api/v1/ingest/known for the file's SHA-256 (hashed here, streamed). */
+        HttpRequest knownRequest(Path file) throws IOException {
+            String source = name != null ? name : file.getFileName().toString();
+            java.security.MessageDigest sha;
+            try {
+                sha = java.security.MessageDigest.getInstance("SHA-256");
+            } catch (java.security.NoSuchAlgorithmException e) {
+                throw new IllegalStateException(e);
+            }
+            try (java.io.InputStream in = Files.newInputStream(file)) {
+                byte[] buffer = new byte[1 << 20];
+                for (int n; (n = in.read(buffer)) > 0; ) {
+                    sha.update(buffer, 0, n);
+                }
+            } catch (java.nio.file.NoSuchFileException e) {
+                throw new IllegalArgumentException("no such file: " + file);
+            }
+            return to("/api/v1/ingest/known?sha256=" + java.util.HexFormat.of().formatHex(sha.digest()) + "&name="
+                    + URLEncoder.encode(source, StandardCharsets.UTF_8)).POST(HttpRequest.BodyPublishers.noBody()).build();
+        }
 
         @Override
         public HttpRequest request() {
@@ -107,7 +133,17 @@ public final class AtomCommands {
             }
             int status = 0;
             for (Path file : files) {
-                HttpResponse<String> response = HTTP.send(request(file), HttpResponse.BodyHandlers.ofString());
+                HttpResponse<String> response = null;
+                if (!uploadAlways) {
+                    // known content: pinned by its hash, nothing uploaded; unknown (404): uploaded below
+                    response = HTTP.send(knownRequest(file), HttpResponse.BodyHandlers.ofString());
+                    if (response.statusCode() == 404) {
+                        response = null;
+                    }
+                }
+                if (response == null) {
+                    response = HTTP.send(request(file), HttpResponse.BodyHandlers.ofString());
+                }
                 if (response.statusCode() >= 400) {
                     err.print(file + ": ");
                     status = fail(response.statusCode(), response.body());

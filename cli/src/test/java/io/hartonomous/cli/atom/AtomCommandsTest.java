@@ -32,6 +32,22 @@ class AtomCommandsTest {
     }
 
     @Test
+    void ingestAsksFirstByTheFilesHashWithoutUploading(@TempDir Path dir) throws Exception {
+        Path file = Files.writeString(dir.resolve("notes.txt"), "hello");
+        AtomCommands.Ingest ingest = parse(AtomCommands.Ingest.class, "ingest", file.toString(), "--url", "http://atoms:1/",
+                "--token", "t");
+
+        HttpRequest request = ingest.knownRequest(file);
+
+        // sha256("hello")
+        assertThat(request.uri().toString()).isEqualTo("http://atoms:1/api/v1/ingest/known?sha256="
+                + "2cf24dba5fb0a30e26e83b2ac5b9e29e1b161e5c1fa7425e73043362938b9824&name=notes.txt");
+        assertThat(request.method()).isEqualTo("POST");
+        assertThat(request.bodyPublisher().orElseThrow().contentLength()).isZero();
+        assertThat(request.headers().firstValue("Authorization")).contains("Bearer t");
+    }
+
+    @Test
     void urlComesFromHartonomousAtomUrlByDefault() {
         AtomCommands.Ls ls = parse(AtomCommands.Ls.class, "ls", "--page", "2", "--size", "10");
         ls.env = Map.of("HARTONOMOUS_ATOM_URL", "http://elsewhere:2", "HARTONOMOUS_TOKEN", "env-token")::get;
