@@ -21,8 +21,14 @@ public interface IngestConfig {
     @WithDefault("1048576")
     long inlineBytes();
 
-    /** Nodes per chunk (one transaction each): the reference's AtomChunkSize. */
-    @WithDefault("10000")
+    /**
+     * Nodes per chunk (one transaction each), recorded as the job's AtomChunkSize. Larger than the
+     * reference's column default (10,000): an atom reused by several chunks has its count updated
+     * once per chunk, and with 50,000 the text and Java archives of IngestBench ingested 15-20 %
+     * faster (half the count updates) for about 20 MB more memory per running job and a longer
+     * hold of the tenant's atom lock per transaction.
+     */
+    @WithDefault("50000")
     int chunkSize();
 
     /** How long a worker's claim on a job lasts without renewal. */
