@@ -89,16 +89,10 @@ public class JobRepository {
         return LocalDateTime.now(ZoneOffset.UTC);
     }
 
-    /** Creates a Pending job, leased to {@code owner} until {@code leaseUntil} when an owner is given. */
-    public void create(UUID id, int tenant, String fileName, String contentType, int chunkSize, ContentHash root,
-                       long totalBytes, String spoolPath, String owner, LocalDateTime leaseUntil, String optionsJson) {
-        Tx.inTransaction(db, "create an ingestion job", conn -> {
-            create(conn, id, tenant, fileName, contentType, chunkSize, root, totalBytes, spoolPath, owner, leaseUntil, optionsJson);
-            return null;
-        });
-    }
-
-    /** As {@link #create}, inside the caller's transaction. */
+    /**
+     * Creates a Pending job, leased to {@code owner} until {@code leaseUntil} when an owner is given,
+     * inside the caller's transaction (with the start of its provenance activity).
+     */
     public void create(io.vertx.mutiny.sqlclient.SqlConnection conn, UUID id, int tenant, String fileName, String contentType,
                        int chunkSize, ContentHash root, long totalBytes, String spoolPath, String owner,
                        LocalDateTime leaseUntil, String optionsJson) {

@@ -118,16 +118,9 @@ public class ProvenanceRepository {
 
     /**
      * Records that {@code agent} asked for job {@code jobId} of {@code tenant}: the agent (once per
-     * tenant, kind and subject), the job's activity and their association. Its own transaction.
+     * tenant, kind and subject), the job's activity and their association, in the caller's
+     * transaction (the one creating the job).
      */
-    public void started(int tenant, UUID jobId, String agentKind, String subject) {
-        Tx.inTransaction(db, "record the start of an ingestion", conn -> {
-            started(conn, tenant, jobId, agentKind, subject);
-            return null;
-        });
-    }
-
-    /** As {@link #started(int, UUID, String, String)}, inside the caller's transaction (the job's creation). */
     public void started(SqlConnection conn, int tenant, UUID jobId, String agentKind, String subject) {
         long activity = Tx.execute(conn, insertActivity, List.of(tenant, jobId, INGESTION, now()))
                 .iterator().next().getLong(0);

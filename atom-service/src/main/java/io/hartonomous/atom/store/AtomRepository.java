@@ -54,7 +54,6 @@ public class AtomRepository {
     private final String selectAtom;
     private final String selectChildren;
     private final String componentPage;
-    private final String insertPin;
     private final String pinsOf;
     private final String deletePinsOfJobs;
     private final String atomIds;
@@ -100,7 +99,6 @@ public class AtomRepository {
                 JOIN dbo.Atom a ON a.TenantId = c.TenantId AND a.ContentHash = c.ComponentAtomHash
                 WHERE c.TenantId = ? AND c.ParentAtomHash = ?
                 ORDER BY c.SequenceIndex OFFSET ? ROWS FETCH NEXT ? ROWS ONLY""");
-        this.insertPin = d.render("INSERT INTO dbo.AtomRoot (TenantId, RootHash, JobId, SourceName) VALUES (?, ?, ?, ?)");
         this.insertPins = d.bulkInsert("dbo.AtomRoot", List.of(Column.of("TenantId", SqlType.INT), Column.of("RootHash", SqlType.HASH),
                 Column.of("JobId", SqlType.UUID), Column.of("SourceName", SqlType.VARCHAR)), List.of());
         this.pinsOf = d.render("SELECT RootId, RootHash, JobId FROM dbo.AtomRoot WHERE TenantId = ? AND (RootHash = ? OR JobId IN "
@@ -284,8 +282,7 @@ public class AtomRepository {
 
     /** Pins a root for a job (at most one pin per job) and counts it. */
     public void pin(SqlConnection conn, int tenant, ContentHash root, UUID jobId, String sourceName, Set<ContentHash> pending) {
-        Tx.execute(conn, insertPin, java.util.Arrays.asList(tenant, root.bytes(), jobId, sourceName));
-        adjust(conn, tenant, Map.of(root, 1L), pending);
+        pinAll(conn, tenant, Map.of(root, sourceName), jobId, pending);
     }
 
     /**

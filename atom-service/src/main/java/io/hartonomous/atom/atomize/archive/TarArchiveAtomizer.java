@@ -2,16 +2,15 @@ package io.hartonomous.atom.atomize.archive;
 
 import io.hartonomous.atom.atomize.AtomizeContext;
 import io.hartonomous.atom.atomize.Atomizer;
+import io.hartonomous.atom.atomize.HashingInputStream;
 import io.hartonomous.atom.atomize.MalformedInputException;
 import io.hartonomous.atom.atomize.Sniff;
 import io.hartonomous.atom.atomize.TreeWriter;
 import io.hartonomous.atom.atomize.binary.BinaryAtomizer;
 import io.hartonomous.atom.atomize.git.TarReader;
 import io.hartonomous.common.hash.ContentHash;
-import io.hartonomous.common.hash.Sha256;
 
 import java.io.BufferedInputStream;
-import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.Objects;
@@ -172,7 +171,7 @@ public final class TarArchiveAtomizer implements Atomizer {
         if (buffered.read() >= 0) {
             throw new IllegalStateException("an atomizer left part of a tar entry unread");
         }
-        ContentHash expected = content.sha.finish();
+        ContentHash expected = content.finish();
         if (ref == null || !ref.hash().equals(expected) || ref.length() != size) {
             throw new IllegalStateException("the atom of tar entry '" + name + "' does not rebuild it (" + ref + ")");
         }
@@ -211,8 +210,7 @@ public final class TarArchiveAtomizer implements Atomizer {
     }
 
     /** An entry's bytes: exactly {@code remaining} of the archive, hashed; ending early is a truncated archive. */
-    private static final class Bounded extends FilterInputStream {
-        final Sha256 sha = new Sha256();
+    private static final class Bounded extends HashingInputStream {
         long remaining;
         private final String name;
 
@@ -220,12 +218,6 @@ public final class TarArchiveAtomizer implements Atomizer {
             super(in);
             this.remaining = size;
             this.name = name;
-        }
-
-        @Override
-        public int read() throws IOException {
-            byte[] one = new byte[1];
-            return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
         }
 
         @Override
@@ -237,28 +229,8 @@ public final class TarArchiveAtomizer implements Atomizer {
             if (n < 0) {
                 throw new MalformedInputException("The tar archive is truncated: it ends inside '" + printable(name) + "'.");
             }
-            sha.update(b, off, n);
             remaining -= n;
             return n;
-        }
-
-        @Override
-        public long skip(long n) throws IOException {
-            byte[] buffer = new byte[8192];
-            long done = 0;
-            while (done < n) {
-                int r = read(buffer, 0, (int) Math.min(buffer.length, n - done));
-                if (r < 0) {
-                    break;
-                }
-                done += r;
-            }
-            return done;
-        }
-
-        @Override
-        public boolean markSupported() {
-            return false;
         }
 
         @Override

@@ -4,13 +4,13 @@ import io.hartonomous.atom.atomize.AtomNode;
 import io.hartonomous.atom.atomize.AtomizeContext;
 import io.hartonomous.atom.atomize.Atomizer;
 import io.hartonomous.atom.atomize.Grouper;
+import io.hartonomous.atom.atomize.HashingInputStream;
 import io.hartonomous.atom.atomize.MalformedInputException;
 import io.hartonomous.atom.atomize.Sniff;
 import io.hartonomous.atom.atomize.TreeWriter;
 import io.hartonomous.atom.atomize.binary.BinaryAtomizer;
 import io.hartonomous.atom.atomize.text.TextAtomizer;
 import io.hartonomous.common.hash.ContentHash;
-import io.hartonomous.common.hash.Sha256;
 import com.knuddels.jtokkit.api.IntArrayList;
 import org.eclipse.jgit.errors.LargeObjectException;
 import org.eclipse.jgit.errors.MissingObjectException;
@@ -28,7 +28,6 @@ import org.eclipse.jgit.revwalk.RevTree;
 import org.eclipse.jgit.treewalk.CanonicalTreeParser;
 
 import java.io.BufferedInputStream;
-import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayDeque;
@@ -336,7 +335,7 @@ final class RepositoryView implements AutoCloseable {
             buffered.mark(SNIFF_BYTES);
             byte[] head = buffered.readNBytes(SNIFF_BYTES);
             buffered.reset();
-            Hashing in = new Hashing(buffered);
+            HashingInputStream in = new HashingInputStream(buffered);
             Sniff sniff = new Sniff(fileName(item.name()), head, size);
             Atomizer atomizer = blobs.apply(sniff);
             int base = tree.depth();
@@ -450,52 +449,5 @@ final class RepositoryView implements AutoCloseable {
     private static void close(ObjectWalk walk, ObjectReader reader) {
         walk.close();
         reader.close();
-    }
-
-    /** Hashes what is read through it. */
-    private static final class Hashing extends FilterInputStream {
-        private final Sha256 sha = new Sha256();
-
-        Hashing(InputStream in) {
-            super(in);
-        }
-
-        @Override
-        public int read() throws IOException {
-            byte[] one = new byte[1];
-            return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
-        }
-
-        @Override
-        public int read(byte[] b, int off, int len) throws IOException {
-            int n = super.read(b, off, len);
-            if (n > 0) {
-                sha.update(b, off, n);
-            }
-            return n;
-        }
-
-        @Override
-        public long skip(long n) throws IOException {
-            byte[] buffer = new byte[8192];
-            long done = 0;
-            while (done < n) {
-                int r = read(buffer, 0, (int) Math.min(buffer.length, n - done));
-                if (r < 0) {
-                    break;
-                }
-                done += r;
-            }
-            return done;
-        }
-
-        @Override
-        public boolean markSupported() {
-            return false;
-        }
-
-        ContentHash finish() {
-            return sha.finish();
-        }
     }
 }
