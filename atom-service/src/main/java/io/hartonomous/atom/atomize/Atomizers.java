@@ -54,6 +54,11 @@ public class Atomizers {
                 new BinaryAtomizer());
     }
 
+    /** The reader of a batch: a tar archive whose files are atomized each by its own modality, the archive not kept. */
+    public Atomizer batch() {
+        return TarArchiveAtomizer.batch(this::chooseEmbedded);
+    }
+
     /** The best-scoring atomizer; binary takes anything. */
     public Atomizer choose(Sniff sniff) {
         return all.stream().max(Comparator.comparingInt(a -> a.score(sniff))).orElseThrow();

@@ -8,6 +8,7 @@ import io.hartonomous.common.tenancy.Roles;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import java.io.InputStream;
+import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.regex.Pattern;
@@ -43,8 +44,30 @@ public class IngestService {
      * caller is recorded as the agent of the job's provenance activity.
      */
     public Job ingest(Caller who, String name, String contentType, InputStream body, boolean wait, boolean coefficients) {
+        return ingest(who, checkName(name), contentType, body, wait, Job.options(coefficients, false, null));
+    }
+
+    /**
+     * A batch of files sent as one tar archive: each regular file becomes a root of its own named
+     * {@code prefix/path}; the archive itself is not kept. Otherwise as {@link #ingest}.
+     */
+    public Job ingestBatch(Caller who, String name, String prefix, String contentType, InputStream body, boolean wait) {
+        String fileName = checkName(name == null || name.isBlank() ? "batch.tar" : name);
+        String cleanPrefix = prefix == null ? "" : prefix.strip();
+        while (cleanPrefix.endsWith("/")) {
+            cleanPrefix = cleanPrefix.substring(0, cleanPrefix.length() - 1);
+        }
+        if (!cleanPrefix.isEmpty()) {
+            if (cleanPrefix.length() > MAX_PREFIX) {
+                throw HartonomousException.invalid("The prefix is longer than " + MAX_PREFIX + " characters.");
+            }
+            checkName(cleanPrefix);
+        }
+        return ingest(who, fileName, contentType, body, wait, Job.options(true, true, cleanPrefix));
+    }
+
+    private Job ingest(Caller who, String fileName, String contentType, InputStream body, boolean wait, String options) {
         int tenant = who.tenantId();
-        String fileName = checkName(name);
         UUID id = UUID.randomUUID();
         Spool.Spooled upload = spool.write(id, body);
         if (upload.size() == 0) {
@@ -58,8 +81,7 @@ public class IngestService {
         // the job and the start of its provenance activity: one transaction
         io.hartonomous.common.db.Tx.inTransaction(jobs.database(), "create an ingestion job", conn -> {
             jobs.create(conn, id, tenant, fileName, cleanContentType(contentType), config.chunkSize(), upload.hash(),
-                    upload.size(), upload.path().toString(), owner, runner.leaseUntil(),
-                    coefficients ? null : "{\"coefficients\":false}");
+                    upload.size(), upload.path().toString(), owner, runner.leaseUntil(), options);
             provenance.started(conn, tenant, id, who.hasRole(Roles.SERVICE) ? "service" : "user", who.subject());
             return null;
         });
@@ -100,6 +122,75 @@ public class IngestService {
             return null;
         });
         return runner.run(id, owner).orElseGet(() -> jobs.find(tenant, id).orElseThrow());
+    }
+
+    /** At most this many files per known batch. */
+    public static final int MAX_KNOWN_BATCH = 10_000;
+    /** At most this long a batch's prefix (with a 255-character path, a root name fits in 500). */
+    static final int MAX_PREFIX = 200;
+
+    /** A file of a known batch: its SHA-256 and its name. */
+    public record KnownFile(String sha256, String name) {
+    }
+
+    /** The outcome of a known batch: the job (absent when nothing was known), what it pinned, what is unknown. */
+    public record KnownBatch(Optional<Job> job, long pinned, List<String> unknown) {
+    }
+
+    /**
+     * Pins many contents the tenant already has, by SHA-256 and name, in one job (one transaction):
+     * the client hashes its files, asks once, and uploads only the unknown ones. A hash repeated
+     * under two names is pinned under both. No job when none is known.
+     */
+    public KnownBatch ingestKnownBatch(Caller who, String name, List<KnownFile> files) {
+        int tenant = who.tenantId();
+        if (files == null || files.isEmpty()) {
+            throw HartonomousException.invalid("Give at least one file: {\"files\": [{\"sha256\": …, \"name\": …}]}.");
+        }
+        if (files.size() > MAX_KNOWN_BATCH) {
+            throw HartonomousException.invalid("At most " + MAX_KNOWN_BATCH + " files per request (got " + files.size() + ").");
+        }
+        List<io.hartonomous.atom.store.AtomRepository.Pin> asked = new java.util.ArrayList<>(files.size());
+        for (int i = 0; i < files.size(); i++) {
+            KnownFile f = files.get(i);
+            if (f == null) {
+                throw HartonomousException.invalid("files[" + i + "] is null.");
+            }
+            ContentHash hash;
+            try {
+                hash = ContentHash.parse(f.sha256() == null ? "" : f.sha256());
+            } catch (IllegalArgumentException e) {
+                throw HartonomousException.invalid("files[" + i + "].sha256 must be 64 hex digits (the content's SHA-256).");
+            }
+            String fileName;
+            try {
+                fileName = checkName(f.name());
+            } catch (HartonomousException e) {
+                throw HartonomousException.invalid("files[" + i + "].name: " + e.getMessage());
+            }
+            asked.add(new io.hartonomous.atom.store.AtomRepository.Pin(hash, fileName));
+        }
+        String jobName = checkName(name == null || name.isBlank() ? "known batch of " + files.size() + " files" : name);
+        java.util.Set<ContentHash> distinct = new java.util.LinkedHashSet<>();
+        asked.forEach(p -> distinct.add(p.hash()));
+        java.util.Map<ContentHash, Long> lengths = atoms.lengths(tenant, distinct);
+        List<io.hartonomous.atom.store.AtomRepository.Pin> known = asked.stream().filter(p -> lengths.containsKey(p.hash())).toList();
+        if (known.isEmpty()) {
+            return new KnownBatch(Optional.empty(), 0, distinct.stream().map(ContentHash::hex).toList());
+        }
+        long bytes = known.stream().map(p -> p.hash()).distinct().mapToLong(lengths::get).sum();
+        UUID id = UUID.randomUUID();
+        String owner = JobRunner.newOwner();
+        io.hartonomous.common.db.Tx.inTransaction(jobs.database(), "create an ingestion job", conn -> {
+            jobs.create(conn, id, tenant, jobName, null, config.chunkSize(), null, bytes, null, owner, runner.leaseUntil(), null);
+            provenance.started(conn, tenant, id, who.hasRole(Roles.SERVICE) ? "service" : "user", who.subject());
+            return null;
+        });
+        List<io.hartonomous.atom.store.AtomRepository.Pin> pinned = runner.pinKnown(id, owner, known);
+        java.util.Set<ContentHash> pinnedHashes = new java.util.HashSet<>();
+        pinned.forEach(p -> pinnedHashes.add(p.hash()));
+        List<String> unknown = distinct.stream().filter(h -> !pinnedHashes.contains(h)).map(ContentHash::hex).toList();
+        return new KnownBatch(jobs.find(tenant, id), pinned.size(), unknown);
     }
 
     /**

@@ -12,8 +12,47 @@ public record Job(UUID id, int tenant, String fileName, String contentType, JobS
                   LocalDateTime startedAt, LocalDateTime completedAt, byte[] pendingHashes,
                   long coefficientOffset, String optionsJson, String unreportedUsage) {
 
+    private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
+
     /** Whether model coefficient rows are written (the default; a job option turns them off). */
     public boolean coefficients() {
-        return optionsJson == null || !optionsJson.replace(" ", "").contains("\"coefficients\":false");
+        return options().path("coefficients").asBoolean(true);
+    }
+
+    /** Whether the input is a batch of files (a tar archive not kept itself: POST /api/v1/ingest/batch). */
+    public boolean batch() {
+        return options().path("batch").asBoolean(false);
+    }
+
+    /** The prefix of a batch's root names ("" for none). */
+    public String prefix() {
+        return options().path("prefix").asText("");
+    }
+
+    /** The job's options (an empty object when it has none). */
+    private com.fasterxml.jackson.databind.JsonNode options() {
+        if (optionsJson == null || optionsJson.isBlank()) {
+            return com.fasterxml.jackson.databind.node.MissingNode.getInstance();
+        }
+        try {
+            return JSON.readTree(optionsJson);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException("job " + id + " has unreadable options: " + optionsJson, e);
+        }
+    }
+
+    /** Options JSON for a new job (null when all are defaults). */
+    static String options(boolean coefficients, boolean batch, String prefix) {
+        var node = JSON.createObjectNode();
+        if (!coefficients) {
+            node.put("coefficients", false);
+        }
+        if (batch) {
+            node.put("batch", true);
+            if (prefix != null && !prefix.isEmpty()) {
+                node.put("prefix", prefix);
+            }
+        }
+        return node.isEmpty() ? null : node.toString();
     }
 }

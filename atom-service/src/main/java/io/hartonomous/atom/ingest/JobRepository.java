@@ -43,6 +43,8 @@ public class JobRepository {
     private final String fail;
     private final String pendingOfOthers;
     private final String usageReported;
+    private final String rootCount;
+    private final String rootPage;
 
     public JobRepository(Database db) {
         this.db = db;
@@ -79,6 +81,12 @@ public class JobRepository {
                 SET JobStatus = ?, ErrorMessage = ?, CompletedAt = ?, UpdatedAt = ?, PendingHashes = NULL,
                     LeaseOwner = NULL, LeaseExpiresAt = NULL
                 WHERE JobId = ? AND JobStatus IN ('Pending', 'Processing')""");
+        this.rootCount = d.render("SELECT COUNT(*) FROM dbo.AtomRoot WHERE TenantId = ? AND JobId = ?");
+        this.rootPage = d.render("""
+                SELECT r.SourceName, r.RootHash, a.ContentLength FROM dbo.AtomRoot r
+                JOIN dbo.Atom a ON a.TenantId = r.TenantId AND a.ContentHash = r.RootHash
+                WHERE r.TenantId = ? AND r.JobId = ?
+                ORDER BY r.RootId OFFSET ? ROWS FETCH NEXT ? ROWS ONLY""");
         this.usageReported = d.render("UPDATE dbo.IngestionJob SET UnreportedUsage = NULL WHERE JobId = ?");
         this.pendingOfOthers = d.render("""
                 SELECT PendingHashes FROM dbo.IngestionJob
@@ -97,7 +105,7 @@ public class JobRepository {
                        int chunkSize, ContentHash root, long totalBytes, String spoolPath, String owner,
                        LocalDateTime leaseUntil, String optionsJson) {
         LocalDateTime now = now();
-        Tx.execute(conn, insert, Arrays.asList(id, tenant, fileName, contentType, chunkSize, root.bytes(),
+        Tx.execute(conn, insert, Arrays.asList(id, tenant, fileName, contentType, chunkSize, root == null ? null : root.bytes(),
                 totalBytes, spoolPath, now, now, owner, owner == null ? null : leaseUntil, optionsJson));
     }
 
@@ -158,6 +166,24 @@ public class JobRepository {
     /** Billing acknowledged the job's unreported usage events. */
     void usageReported(UUID id) {
         Tx.execute(db, usageReported, List.of(id), "record reported usage");
+    }
+
+    /** A root a job pinned: its name, content and size. */
+    public record RootPin(String name, ContentHash hash, long bytes) {
+    }
+
+    /** How many roots the tenant's job pinned (its input, derived views, the files of an archive or a batch). */
+    public long rootCount(int tenant, UUID job) {
+        return Tx.execute(db, rootCount, List.of(tenant, job), "count a job's roots").iterator().next().getLong(0);
+    }
+
+    /** A page of the roots the tenant's job pinned, in pinning order. */
+    public List<RootPin> roots(int tenant, UUID job, long offset, int limit) {
+        List<RootPin> out = new ArrayList<>();
+        for (Row r : Tx.execute(db, rootPage, List.of(tenant, job, offset, limit), "read a job's roots")) {
+            out.add(new RootPin(r.getString(0), ContentHash.of(bytes(r.getValue(1))), r.getLong(2)));
+        }
+        return out;
     }
 
     /** Union of the pending sets of the tenant's other unfinished jobs. */

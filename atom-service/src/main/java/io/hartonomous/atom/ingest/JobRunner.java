@@ -146,6 +146,12 @@ public class JobRunner {
     }
 
     private void execute(Job job, String owner) throws IOException {
+        if (job.spoolPath() == null && job.rootHash() == null) {
+            // a batch of known content pins within its request (pinKnown): a worker finding it here
+            // means the request ended between creating the job and pinning
+            throw new MalformedInputException("The request that pinned this batch of known content ended before "
+                    + "pinning it; nothing was pinned: send it again.");
+        }
         if (job.spoolPath() == null) {
             // pinned by hash without an upload: only content the tenant still has
             reportUnreported(job, owner);
@@ -165,10 +171,14 @@ public class JobRunner {
             headLength = in.readNBytes(head, 0, head.length);
         }
         Sniff sniff = new Sniff(job.fileName(), java.util.Arrays.copyOf(head, headLength), job.totalBytes());
-        Atomizer atomizer = atomizers.choose(sniff);
+        if (job.batch() && !io.hartonomous.atom.atomize.git.TarReader.isTar(sniff.head())) {
+            throw new MalformedInputException("The body of a batch must be a tar archive (ustar, GNU or pax).");
+        }
+        Atomizer atomizer = job.batch() ? atomizers.batch() : atomizers.choose(sniff);
 
         reportUnreported(job, owner);
-        if (job.offset() == 0 && pinIfKnown(job, owner)) {
+        // a batch's archive is not kept: known or not, its files are what the job pins
+        if (job.offset() == 0 && !job.batch() && pinIfKnown(job, owner)) {
             reportUnreported(job, owner);
             return;
         }
@@ -182,13 +192,57 @@ public class JobRunner {
             sink.abandon();
             throw e;
         }
-        if (root == null || !root.hash().equals(job.rootHash()) || root.length() != job.totalBytes()) {
+        if (job.batch()) {
+            // no tree of the archive: each file's atom was checked against the file's own SHA-256
+            if (root != null) {
+                sink.abandon();
+                throw new IllegalStateException("a batch wrote a tree of its archive");
+            }
+            if (sink.entries.isEmpty()) {
+                sink.abandon();
+                throw new MalformedInputException("The batch holds no file: a tar archive of regular files of at "
+                        + "least one byte is expected.");
+            }
+        } else if (root == null || !root.hash().equals(job.rootHash()) || root.length() != job.totalBytes()) {
             sink.abandon();
             throw new IllegalStateException("atomization does not rebuild the input (root " + root + ", expected "
                     + job.rootHash() + "): nothing of the last chunk was committed");
         }
-        sink.flush(root.hash());
+        sink.flush(root == null ? null : root.hash());
         metrics.counter("hartonomous_atom_ingested_bytes_total", "modality", atomizer.modality()).increment(job.totalBytes());
+    }
+
+    /**
+     * Runs a job that pins content the tenant has, named by hash, many at once (POST
+     * /api/v1/ingest/known/batch): in one transaction under the tenant's lock, the contents still
+     * stored are pinned under their names, the job completes and its lineage is recorded; then its
+     * usage is reported. Returns the pins made (content collected since the caller looked is left out).
+     */
+    public List<AtomRepository.Pin> pinKnown(UUID id, String owner, List<AtomRepository.Pin> pins) {
+        if (!jobs.claim(id, owner, leaseUntil())) {
+            throw new HartonomousException(ErrorCode.CONFLICT, "Another worker took over job " + id + ".");
+        }
+        Job job = jobs.findForWorker(id).orElseThrow();
+        List<AtomRepository.Pin> pinned = Tx.inTransaction(atoms.database(), "pin known content", conn -> {
+            atoms.lockTenant(conn, job.tenant());
+            Set<ContentHash> hashes = new LinkedHashSet<>();
+            pins.forEach(p -> hashes.add(p.hash()));
+            Set<ContentHash> known = atoms.existing(conn, job.tenant(), hashes).keySet();
+            List<AtomRepository.Pin> still = pins.stream().filter(p -> known.contains(p.hash())).toList();
+            Set<ContentHash> others = jobs.pendingOfOthers(conn, job.tenant(), job.id());
+            atoms.pinAll(conn, job.tenant(), still, job.id(), others);
+            if (!jobs.progress(conn, job.id(), owner, 0, 0, known.size(), Set.of(), io.hartonomous.atom.atomize.archive
+                    .TarArchiveAtomizer.BATCH, leaseUntil(), 0, usageJson(finalEvents(job)))) {
+                throw new IllegalStateException("lost the lease on job " + job.id());
+            }
+            jobs.complete(conn, job.id());
+            provenance.recordIngestion(conn, job.tenant(), job.id());
+            return still;
+        });
+        reportUnreported(job, owner);
+        metrics.counter("hartonomous_atom_jobs_total", "outcome", "completed").increment();
+        notifier.completed(job.tenant(), null);
+        return pinned;
     }
 
     /** Known content: pin it again, write nothing else. */
@@ -214,6 +268,11 @@ public class JobRunner {
         });
     }
 
+    /** The root name of a batch's file: {@code prefix/path}, or {@code path} (checked by the batch's reader). */
+    static String batchName(String prefix, String path) {
+        return prefix.isEmpty() ? path : prefix + "/" + path;
+    }
+
     private record PendingCoefficient(int layer, int x, int y, Integer z, ContentHash value) {
     }
 
@@ -227,8 +286,8 @@ public class JobRunner {
         private final List<TreeWriter.Ref> derived = new ArrayList<>();
         private final List<AtomRepository.RelationSpec> relations = new ArrayList<>();
         private final List<String> derivedTypes = new ArrayList<>();
-        /** Files of an archive: their roots and source names, pinned with the last chunk. */
-        private final Map<ContentHash, String> entries = new LinkedHashMap<>();
+        /** Files of an archive or a batch: their roots and source names, pinned with the last chunk. */
+        final List<AtomRepository.Pin> entries = new ArrayList<>();
         final io.hartonomous.atom.atomize.AtomizeContext context = new io.hartonomous.atom.atomize.AtomizeContext() {
             @Override
             public void derivedRoot(TreeWriter.Ref root, String relationType) {
@@ -243,8 +302,14 @@ public class JobRunner {
 
             @Override
             public void entryRoot(TreeWriter.Ref root, String name) {
-                String source = job.fileName() + "/" + name;
-                entries.putIfAbsent(root.hash(), source.length() > 500 ? source.substring(source.length() - 500) : source);
+                String source;
+                if (job.batch()) {
+                    source = batchName(job.prefix(), name);
+                } else {
+                    source = job.fileName() + "/" + name;
+                    source = source.length() > 500 ? source.substring(source.length() - 500) : source;
+                }
+                entries.add(new AtomRepository.Pin(root.hash(), source));
             }
 
             @Override
@@ -301,7 +366,7 @@ public class JobRunner {
             }
             batch.add(node);
             if (batch.size() >= job.chunkSize()) {
-                commit(null);
+                commit(false, null);
             }
         }
 
@@ -344,8 +409,9 @@ public class JobRunner {
             return written;
         }
 
+        /** Commits what is left as the last chunk, with the pins: {@code root} (null for a batch) and the entries. */
         void flush(ContentHash root) {
-            commit(root);
+            commit(true, root);
         }
 
         /**
@@ -353,7 +419,7 @@ public class JobRunner {
          * next chunk; first waits for the chunk before it (whose outcome — pending atoms, offset,
          * coefficients written — the next one builds on). The last chunk commits on this thread.
          */
-        private void commit(ContentHash root) {
+        private void commit(boolean last, ContentHash root) {
             awaitInFlight();
             List<AtomNode> nodes = List.copyOf(batch);
             batch.clear();
@@ -362,10 +428,10 @@ public class JobRunner {
             synchronized (coefficientQueue) {
                 coefficientsNowQueued = new ArrayList<>(coefficientQueue);
             }
-            if (root != null) {
-                commitChunk(nodes, root, modelNow, coefficientsNowQueued);
+            if (last) {
+                commitChunk(nodes, true, root, modelNow, coefficientsNowQueued);
             } else {
-                inFlight = COMMITTERS.submit(() -> commitChunk(nodes, null, modelNow, coefficientsNowQueued));
+                inFlight = COMMITTERS.submit(() -> commitChunk(nodes, false, null, modelNow, coefficientsNowQueued));
             }
         }
 
@@ -401,7 +467,7 @@ public class JobRunner {
             }
         }
 
-        private void commitChunk(List<AtomNode> nodes, ContentHash root,
+        private void commitChunk(List<AtomNode> nodes, boolean last, ContentHash root,
                                  io.hartonomous.atom.atomize.AtomizeContext.ModelInfo model,
                                  List<PendingCoefficient> queued) {
             String reservation = metering.enabled() && !nodes.isEmpty()
@@ -447,24 +513,28 @@ public class JobRunner {
                 atoms.insertAtoms(conn, job.tenant(), fresh, initial, job.rootHash(), job.contentType());
                 atoms.insertEdges(conn, job.tenant(), freshComposites);
                 atoms.adjust(conn, job.tenant(), deltas, noPropagation);
-                coefficientsNow = writeModelRows(conn, root != null, model, queued);
-                if (root != null) {
-                    atoms.pin(conn, job.tenant(), root, job.id(), job.fileName(), noPropagation);
-                    pendingNext.remove(root);
+                coefficientsNow = writeModelRows(conn, last, model, queued);
+                Set<ContentHash> views = new HashSet<>();
+                if (last) {
                     List<AtomRepository.RelationSpec> all = new ArrayList<>(relations);
-                    for (int i = 0; i < derived.size(); i++) {
-                        ContentHash view = derived.get(i).hash();
-                        if (!view.equals(root)) {
-                            atoms.pin(conn, job.tenant(), view, job.id(), job.fileName() + "#" + derivedTypes.get(i), noPropagation);
-                            pendingNext.remove(view);
-                            all.add(new AtomRepository.RelationSpec(root, view, derivedTypes.get(i), 1.0));
+                    if (root != null) {
+                        atoms.pin(conn, job.tenant(), root, job.id(), job.fileName(), noPropagation);
+                        pendingNext.remove(root);
+                        for (int i = 0; i < derived.size(); i++) {
+                            ContentHash view = derived.get(i).hash();
+                            if (!view.equals(root)) {
+                                atoms.pin(conn, job.tenant(), view, job.id(), job.fileName() + "#" + derivedTypes.get(i),
+                                        noPropagation);
+                                pendingNext.remove(view);
+                                views.add(view);
+                                all.add(new AtomRepository.RelationSpec(root, view, derivedTypes.get(i), 1.0));
+                            }
                         }
                     }
                     atoms.insertRelations(conn, job.tenant(), all);
-                    Map<ContentHash, String> files = new LinkedHashMap<>(entries);
-                    files.remove(root);
+                    List<AtomRepository.Pin> files = entries.stream().filter(p -> !p.hash().equals(root)).toList();
                     atoms.pinAll(conn, job.tenant(), files, job.id(), noPropagation);
-                    pendingNext.removeAll(files.keySet());
+                    files.forEach(p -> pendingNext.remove(p.hash()));
                     if (!pendingNext.isEmpty()) {
                         // atoms no parent took (an atomizer emitted a second decomposition of content
                         // already decomposed): dead, like the rest of a failed job
@@ -473,15 +543,15 @@ public class JobRunner {
                     }
                 }
                 long offset = committed + nodes.size();
-                usageWritten = usageJson(chunkEvents(job, committed, fresh.size(), reservation, root != null));
+                usageWritten = usageJson(chunkEvents(job, committed, fresh.size(), reservation, last));
                 if (!jobs.progress(conn, job.id(), owner, offset, fresh.size(), distinct.size() - fresh.size(),
-                        root != null ? Set.of() : pendingNext, modality, leaseUntil(), coefficientsCommitted + coefficientsNow,
+                        last ? Set.of() : pendingNext, modality, leaseUntil(), coefficientsCommitted + coefficientsNow,
                         usageWritten)) {
                     throw new HartonomousException(ErrorCode.CONFLICT, "Another worker took over job " + job.id() + ".");
                 }
-                if (root != null) {
+                if (last) {
                     jobs.complete(conn, job.id());
-                    provenance.recordIngestion(conn, job.tenant(), job.id());
+                    provenance.recordIngestion(conn, job.tenant(), job.id(), views);
                 }
                 return pendingNext;
             });

@@ -2,6 +2,8 @@ package io.hartonomous.atom.lineage;
 
 import io.hartonomous.atom.store.Rows;
 import io.hartonomous.common.db.Tx;
+import io.hartonomous.common.db.BulkInsert;
+import io.hartonomous.common.db.Column;
 import io.hartonomous.common.db.Database;
 import io.hartonomous.common.db.SqlDialect;
 import io.hartonomous.common.db.SqlType;
@@ -48,6 +50,9 @@ public class ProvenanceRepository {
     private final String insertGenerated;
     private final String insertDerivedFromSource;
     private final String insertDerivedViews;
+    private final String insertPinEntities;
+    private final BulkInsert insertUsedMany;
+    private final BulkInsert insertDerivedMany;
     private final String activitiesOfJobs;
     private final String usedBy;
     private final String associatedWith;
@@ -73,17 +78,38 @@ public class ProvenanceRepository {
         this.insertUsed = d.render("""
                 INSERT INTO provenance.Used (TenantId, ActivityId, EntityId, UsedRole, UsedAt)
                 VALUES (?, ?, ?, 'source', ?)""");
-        // the job's pins (its input and any derived view) are what it generated; a bound value in a
-        // SELECT list gets an explicit CAST (PostgreSQL cannot infer it from the INSERT target)
+        // the job's pins (its input, derived views, the files of an archive or a batch) are what it
+        // generated, each content once; a bound value in a SELECT list gets an explicit CAST
+        // (PostgreSQL cannot infer it from the INSERT target)
+        // (the list of views is the last parameter, though not the last in the text)
         this.insertGenerated = d.render("""
                 INSERT INTO provenance.WasGeneratedBy (TenantId, ActivityId, AtomHash, GeneratedRole, GeneratedAt)
                 SELECT r.TenantId, CAST(? AS BIGINT), r.RootHash,
-                       CASE WHEN r.RootHash = ? THEN 'root' ELSE 'derived' END, r.PinnedAt
-                FROM dbo.AtomRoot r WHERE r.TenantId = ? AND r.JobId = ?""");
+                       CASE WHEN r.RootHash = ? THEN 'root' WHEN\s""" + d.inList("r.RootHash", SqlType.HASH, 6) + " " + """
+                 THEN 'derived' ELSE CAST(? AS VARCHAR(128)) END, MIN(r.PinnedAt)
+                FROM dbo.AtomRoot r WHERE r.TenantId = ? AND r.JobId = ?
+                GROUP BY r.TenantId, r.RootHash""");
+        // the input's atom and the files taken out of it were derived from the source it used
         this.insertDerivedFromSource = d.render("""
                 INSERT INTO provenance.WasDerivedFrom (TenantId, GeneratedHash, UsedEntityId, ActivityId, DerivationType,
                     RecordedAt)
-                VALUES (?, ?, ?, ?, 'ingestion', ?)""");
+                SELECT r.TenantId, r.RootHash, CAST(? AS BIGINT), CAST(? AS BIGINT),
+                       CASE WHEN r.RootHash = ? THEN 'ingestion' ELSE 'extraction' END, CAST(? AS TIMESTAMP)
+                FROM dbo.AtomRoot r WHERE r.TenantId = ? AND r.JobId = ? AND NOT """)
+                + " " + d.inList("r.RootHash", SqlType.HASH, 7) + " GROUP BY r.TenantId, r.RootHash";
+        // a job without an input of its own (content pinned by hash): each pin's source is the named content
+        this.insertPinEntities = d.insertSelectReturning("provenance.Entity",
+                List.of("TenantId", "SourceName", "ContentHash", "ContentLength", "MediaType"), """
+                SELECT r.TenantId, r.SourceName, r.RootHash, a.ContentLength, a.ContentType
+                FROM dbo.AtomRoot r JOIN dbo.Atom a ON a.TenantId = r.TenantId AND a.ContentHash = r.RootHash
+                WHERE r.TenantId = ? AND r.JobId = ?""", List.of("EntityId", "ContentHash"));
+        this.insertUsedMany = d.bulkInsert("provenance.Used", List.of(Column.of("TenantId", SqlType.INT),
+                Column.of("ActivityId", SqlType.BIGINT), Column.of("EntityId", SqlType.BIGINT),
+                Column.of("UsedRole", SqlType.VARCHAR), Column.of("UsedAt", SqlType.TIMESTAMP)), List.of());
+        this.insertDerivedMany = d.bulkInsert("provenance.WasDerivedFrom", List.of(Column.of("TenantId", SqlType.INT),
+                Column.of("GeneratedHash", SqlType.HASH), Column.of("UsedEntityId", SqlType.BIGINT),
+                Column.of("ActivityId", SqlType.BIGINT), Column.of("DerivationType", SqlType.VARCHAR),
+                Column.of("RecordedAt", SqlType.TIMESTAMP)), List.of());
         // derived views: a relation from the job's root to another of its pins (e.g. decodes_to)
         this.insertDerivedViews = d.render("""
                 INSERT INTO provenance.WasDerivedFrom (TenantId, GeneratedHash, UsedHash, ActivityId, DerivationType,
@@ -132,29 +158,54 @@ public class ProvenanceRepository {
         }
     }
 
+    /** As {@link #recordIngestion(SqlConnection, int, UUID, Collection)} for a job without derived views. */
+    public void recordIngestion(SqlConnection conn, int tenant, UUID jobId) {
+        recordIngestion(conn, tenant, jobId, List.of());
+    }
+
     /**
      * Inside the completion transaction of job {@code jobId} (after its roots were pinned): ends its
-     * activity and records the source it used, the roots it generated, and what they derive from
-     * (the root from the source, each derived view from the root).
+     * activity and records the source it used, the atoms it generated — role {@code root} for the
+     * input's atom, {@code derived} for {@code views} (e.g. a decoded raster), {@code entry} for the
+     * files of an archive or a batch — and what they derive from: the root and the files from the
+     * source ({@code ingestion}, {@code extraction}), each view from the root. A job pinning known
+     * content by hash, with no input of its own (RootHash NULL), used each named content as a source.
      */
-    public void recordIngestion(SqlConnection conn, int tenant, UUID jobId) {
+    public void recordIngestion(SqlConnection conn, int tenant, UUID jobId, Collection<ContentHash> views) {
         var jobs = Tx.execute(conn, jobSource, List.of(tenant, jobId));
         if (jobs.size() == 0) {
             throw new IllegalStateException("no job " + jobId + " of tenant " + tenant + " to record");
         }
         Row job = jobs.iterator().next();
-        byte[] root = Rows.bytes(job.getValue(1));
+        Object rootValue = job.getValue(1);
+        byte[] root = rootValue == null ? null : Rows.bytes(rootValue);
         LocalDateTime now = now();
         var existing = Tx.execute(conn, activityOfJob, List.of(tenant, jobId));
         long activity = existing.size() > 0 ? existing.iterator().next().getLong(0)
                 : Tx.execute(conn, insertActivity, List.of(tenant, jobId, INGESTION, job.getLocalDateTime(4)))
                 .iterator().next().getLong(0);
         Tx.execute(conn, endActivity, List.of(now, tenant, activity));
+        Object viewList = db.dialect().bindList(SqlType.HASH, views.isEmpty()
+                ? List.of(new byte[32]) : views.stream().map(h -> (Object) h.bytes()).toList());
+        if (root == null) {
+            List<Object[]> used = new ArrayList<>();
+            List<Object[]> derivations = new ArrayList<>();
+            for (Row r : Tx.execute(conn, insertPinEntities, List.of(tenant, jobId))) {
+                used.add(new Object[]{tenant, activity, r.getLong(0), "source", now});
+                derivations.add(new Object[]{tenant, Rows.bytes(r.getValue(1)), r.getLong(0), activity, "ingestion", now});
+            }
+            if (!used.isEmpty()) {
+                Tx.execute(conn, insertUsedMany.sql(), insertUsedMany.bind(used));
+                Tx.execute(conn, insertDerivedMany.sql(), insertDerivedMany.bind(derivations));
+            }
+            Tx.execute(conn, insertGenerated, List.of(activity, new byte[32], "root", tenant, jobId, viewList));
+            return;
+        }
         long entity = Tx.execute(conn, insertEntity, Arrays.asList(tenant, job.getString(0), root, job.getLong(2),
                 job.getString(3))).iterator().next().getLong(0);
         Tx.execute(conn, insertUsed, List.of(tenant, activity, entity, now));
-        Tx.execute(conn, insertGenerated, List.of(activity, root, tenant, jobId));
-        Tx.execute(conn, insertDerivedFromSource, List.of(tenant, root, entity, activity, now));
+        Tx.execute(conn, insertGenerated, List.of(activity, root, "entry", tenant, jobId, viewList));
+        Tx.execute(conn, insertDerivedFromSource, List.of(entity, activity, root, now, tenant, jobId, viewList));
         Tx.execute(conn, insertDerivedViews, List.of(activity, tenant, jobId, root, root));
     }
 

@@ -52,14 +52,16 @@ public class SearchNotifier {
         this.enabled = config.enabled();
     }
 
-    /** Announces a completed ingestion root of {@code tenant}. Returns at once. */
+    /** Announces a completed ingestion root of {@code tenant} (null: a job of several roots). Returns at once. */
     public void completed(int tenant, ContentHash root) {
         if (!enabled) {
             return;
         }
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("tenant", tenant);
-        body.put("rootHash", root.hex());
+        if (root != null) {
+            body.put("rootHash", root.hex());
+        }
         try {
             sender.execute(() -> {
                 try {

@@ -47,6 +47,7 @@ public class AtomRepository {
     private final Database db;
     private final String lockExclusive;
     private final String existing;
+    private final String lengths;
     private final BulkInsert insertAtoms;
     private final BulkInsert insertEdges;
     private final BulkInsert addReferences;
@@ -66,6 +67,8 @@ public class AtomRepository {
         SqlDialect d = db.dialect();
         this.lockExclusive = d.transactionLock(LOCK_NAMESPACE, true);
         this.existing = d.render("SELECT ContentHash, ReferenceCount FROM dbo.Atom WHERE TenantId = ? AND ")
+                + d.inList("ContentHash", SqlType.HASH, 2);
+        this.lengths = d.render("SELECT ContentHash, ContentLength FROM dbo.Atom WHERE TenantId = ? AND ")
                 + d.inList("ContentHash", SqlType.HASH, 2);
         this.insertAtoms = d.bulkInsert("dbo.Atom", List.of(
                 Column.of("TenantId", SqlType.INT), HASH, Column.of("AtomicValue", SqlType.VARBINARY_64),
@@ -101,8 +104,15 @@ public class AtomRepository {
                 ORDER BY c.SequenceIndex OFFSET ? ROWS FETCH NEXT ? ROWS ONLY""");
         this.insertPins = d.bulkInsert("dbo.AtomRoot", List.of(Column.of("TenantId", SqlType.INT), Column.of("RootHash", SqlType.HASH),
                 Column.of("JobId", SqlType.UUID), Column.of("SourceName", SqlType.VARCHAR)), List.of());
-        this.pinsOf = d.render("SELECT RootId, RootHash, JobId FROM dbo.AtomRoot WHERE TenantId = ? AND (RootHash = ? OR JobId IN "
-                + "(SELECT JobId FROM dbo.AtomRoot WHERE TenantId = ? AND RootHash = ? AND JobId IS NOT NULL))");
+        // the pins on a root, and the pins of its derived views (targets of a relation from it) made
+        // by the same jobs — not the other files of an archive or a batch, which share the job
+        this.pinsOf = d.render("""
+                SELECT RootId, RootHash, JobId FROM dbo.AtomRoot WHERE TenantId = ? AND (RootHash = ? OR (
+                    JobId IN (SELECT JobId FROM dbo.AtomRoot WHERE TenantId = ? AND RootHash = ? AND JobId IS NOT NULL)
+                    AND RootHash IN (SELECT t.ContentHash FROM dbo.AtomRelation rel
+                        JOIN dbo.Atom s ON s.TenantId = rel.TenantId AND s.AtomId = rel.SourceAtomId
+                        JOIN dbo.Atom t ON t.TenantId = rel.TenantId AND t.AtomId = rel.TargetAtomId
+                        WHERE rel.TenantId = ? AND s.ContentHash = ?)))""");
         this.deletePinsOfJobs = d.render("DELETE FROM dbo.AtomRoot WHERE TenantId = ? AND ") + d.inList("RootId", SqlType.BIGINT, 2);
         this.atomIds = d.render("SELECT ContentHash, AtomId FROM dbo.Atom WHERE TenantId = ? AND ")
                 + d.inList("ContentHash", SqlType.HASH, 2);
@@ -180,6 +190,19 @@ public class AtomRepository {
     public boolean has(int tenant, ContentHash hash) {
         return Tx.execute(db, existing, List.of(tenant, db.dialect().bindList(SqlType.HASH, List.of(hash.bytes()))),
                 "look up an atom").size() > 0;
+    }
+
+    /** Sizes of those of {@code hashes} the tenant has (outside any transaction: a hint, not a decision). */
+    public Map<ContentHash, Long> lengths(int tenant, Collection<ContentHash> hashes) {
+        Map<ContentHash, Long> found = new HashMap<>();
+        if (hashes.isEmpty()) {
+            return found;
+        }
+        List<Object> values = hashes.stream().map(h -> (Object) h.bytes()).toList();
+        for (Row row : Tx.execute(db, lengths, List.of(tenant, db.dialect().bindList(SqlType.HASH, values)), "look up atoms")) {
+            found.put(hash(row, 0), row.getLong(1));
+        }
+        return found;
     }
 
     /** Reference counts of those of {@code hashes} the tenant has. */
@@ -280,25 +303,30 @@ public class AtomRepository {
         }
     }
 
-    /** Pins a root for a job (at most one pin per job) and counts it. */
+    /** A root to pin: content by hash, under a source name. */
+    public record Pin(ContentHash hash, String name) {
+    }
+
+    /** Pins a root for a job and counts it. */
     public void pin(SqlConnection conn, int tenant, ContentHash root, UUID jobId, String sourceName, Set<ContentHash> pending) {
-        pinAll(conn, tenant, Map.of(root, sourceName), jobId, pending);
+        pinAll(conn, tenant, List.of(new Pin(root, sourceName)), jobId, pending);
     }
 
     /**
-     * Pins many roots for a job at once (the files of an archive), each under its source name: one
-     * insert and one count adjustment for all. A hash given twice is pinned once (first name).
+     * Pins many roots for a job at once (the files of an archive or a batch), each under its source
+     * name: one insert and one count adjustment for all. The same content under two names is pinned
+     * twice (and counted twice); a pin repeated with the same name is pinned once.
      */
-    public void pinAll(SqlConnection conn, int tenant, Map<ContentHash, String> roots, UUID jobId, Set<ContentHash> pending) {
-        if (roots.isEmpty()) {
+    public void pinAll(SqlConnection conn, int tenant, Collection<Pin> pins, UUID jobId, Set<ContentHash> pending) {
+        if (pins.isEmpty()) {
             return;
         }
-        List<Object[]> rows = new ArrayList<>(roots.size());
+        List<Object[]> rows = new ArrayList<>(pins.size());
         Map<ContentHash, Long> deltas = new TreeMap<>();
-        roots.forEach((hash, name) -> {
-            rows.add(new Object[]{tenant, hash.bytes(), jobId, name});
-            deltas.put(hash, 1L);
-        });
+        for (Pin pin : new java.util.LinkedHashSet<>(pins)) {
+            rows.add(new Object[]{tenant, pin.hash().bytes(), jobId, pin.name()});
+            deltas.merge(pin.hash(), 1L, Long::sum);
+        }
         Tx.execute(conn, insertPins.sql(), insertPins.bind(rows));
         adjust(conn, tenant, deltas, pending);
     }
@@ -312,7 +340,7 @@ public class AtomRepository {
         List<Object> ids = new ArrayList<>();
         Map<ContentHash, Long> deltas = new TreeMap<>();
         long onRoot = 0;
-        for (Row r : Tx.execute(conn, pinsOf, List.of(tenant, root.bytes(), tenant, root.bytes()))) {
+        for (Row r : Tx.execute(conn, pinsOf, List.of(tenant, root.bytes(), tenant, root.bytes(), tenant, root.bytes()))) {
             ids.add(r.getLong(0));
             ContentHash h = hash(r, 1);
             deltas.merge(h, -1L, Long::sum);

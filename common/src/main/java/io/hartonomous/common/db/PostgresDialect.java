@@ -30,6 +30,12 @@ public final class PostgresDialect implements SqlDialect {
     }
 
     @Override
+    public String insertSelectReturning(String table, List<String> columns, String select, List<String> returning) {
+        return "INSERT INTO " + table + " (" + String.join(", ", columns) + ") " + render(select)
+                + " RETURNING " + String.join(", ", returning);
+    }
+
+    @Override
     public String insertIfAbsent(String table, List<String> columns, List<String> key) {
         Sql.requireSubset(columns, key);
         return "INSERT INTO " + table + " (" + String.join(", ", columns) + ") VALUES (" + params(columns.size())

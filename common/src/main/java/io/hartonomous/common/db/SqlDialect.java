@@ -27,6 +27,13 @@ public sealed interface SqlDialect permits PostgresDialect, SqlServerDialect {
     String insertReturning(String table, List<String> columns, List<String> returning);
 
     /**
+     * Insert of the rows of a query, returning columns of each inserted row (in no promised order:
+     * return a key to match them by). {@code select} is portable SQL with {@code ?} placeholders;
+     * parameters: those of {@code select}.
+     */
+    String insertSelectReturning(String table, List<String> columns, String select, List<String> returning);
+
+    /**
      * One-row insert that does nothing when a row with the same {@code key} exists, safe under
      * concurrency. Parameters: the values of {@code columns}, in order; every key column must be
      * among them. The result's row count is 1 when inserted, 0 when the row existed.

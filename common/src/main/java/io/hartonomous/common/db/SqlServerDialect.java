@@ -39,6 +39,12 @@ public final class SqlServerDialect implements SqlDialect {
     }
 
     @Override
+    public String insertSelectReturning(String table, List<String> columns, String select, List<String> returning) {
+        return "INSERT INTO " + table + " (" + String.join(", ", columns) + ") OUTPUT "
+                + returning.stream().map(c -> "INSERTED." + c).collect(Collectors.joining(", ")) + " " + render(select);
+    }
+
+    @Override
     public String insertIfAbsent(String table, List<String> columns, List<String> key) {
         Sql.requireSubset(columns, key);
         String match = key.stream().map(k -> "e." + k + " = @p" + (columns.indexOf(k) + 1))

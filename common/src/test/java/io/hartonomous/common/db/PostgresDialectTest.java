@@ -84,6 +84,21 @@ class PostgresDialectTest {
     }
 
     @Test
+    void insertSelectReturningReturnsEveryInsertedRow() {
+        ddl("CREATE TABLE Src (K INT NOT NULL, Name VARCHAR(20) NOT NULL)");
+        ddl("CREATE TABLE Dst (Id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY, Name VARCHAR(20) NOT NULL)");
+        execute("INSERT INTO Src VALUES (1, 'a'), (1, 'b'), (2, 'c')", Tuple.tuple());
+        String sql = dialect.insertSelectReturning("Dst", List.of("Name"), "SELECT Name FROM Src WHERE K = ?",
+                List.of("Id", "Name"));
+
+        List<String> names = new java.util.ArrayList<>();
+        execute(sql, Tuple.of(1)).forEach(r -> names.add(r.getString("name")));
+
+        assertThat(sql).isEqualTo("INSERT INTO Dst (Name) SELECT Name FROM Src WHERE K = $1 RETURNING Id, Name");
+        assertThat(names).containsExactlyInAnyOrder("a", "b");
+    }
+
+    @Test
     void insertReturningYieldsTheGeneratedIdentity() {
         ddl("CREATE TABLE Job (JobId BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY, TenantId INT NOT NULL,"
                 + " Status VARCHAR(20) NOT NULL, CreatedAt TIMESTAMP NOT NULL DEFAULT now())");

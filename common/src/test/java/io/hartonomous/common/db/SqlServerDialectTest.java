@@ -100,6 +100,21 @@ class SqlServerDialectTest {
         assertThat(parse(sql)).isInstanceOf(Insert.class);
     }
 
+    @Test
+    void insertSelectReturningParsesAsInsertOfAQueryWithOutput() throws Exception {
+        String sql = dialect.insertSelectReturning("provenance.Entity", List.of("TenantId", "SourceName", "ContentHash"),
+                "SELECT r.TenantId, r.SourceName, r.RootHash FROM dbo.AtomRoot r WHERE r.TenantId = ? AND r.JobId = ?",
+                List.of("EntityId", "ContentHash"));
+
+        Insert insert = (Insert) parse(sql);
+
+        assertThat(sql).isEqualTo("INSERT INTO provenance.Entity (TenantId, SourceName, ContentHash)"
+                + " OUTPUT INSERTED.EntityId, INSERTED.ContentHash SELECT r.TenantId, r.SourceName, r.RootHash"
+                + " FROM dbo.AtomRoot r WHERE r.TenantId = @p1 AND r.JobId = @p2");
+        assertThat(insert.getOutputClause().toString()).contains("INSERTED.EntityId");
+        assertThat(insert.getSelect()).isNotNull();
+    }
+
     // --- insertIfAbsent -------------------------------------------------------------------------
 
     @Test

@@ -25,6 +25,11 @@ import java.util.function.Function;
  * document of its own. A file the tenant has already dedupes entirely against it; identical
  * headers and paddings dedupe too.
  *
+ * <p>{@link #batch} is the same reader for an archive that is only a way to send many files at once
+ * (POST /api/v1/ingest/batch): the files are atomized and declared the same way, but the archive's
+ * framing — headers, padding, non-file entries, trailer — is read, checked and dropped, and no tree
+ * is written for the archive itself (nothing would keep it).
+ *
  * <p>Streaming: one header (or one pax/GNU metadata record of at most 1 MiB) in memory at a time.
  * A header whose checksum fails, a size the stream does not hold (truncated, or a lying header)
  * or metadata over the bound is refused with {@link MalformedInputException}.
@@ -36,16 +41,30 @@ public final class TarArchiveAtomizer implements Atomizer {
     static final long MAX_ENTRIES = 1_000_000;
     private static final String MODALITY = BinaryAtomizer.MODALITY;
 
+    /** The modality of a batch job (its files have their own). */
+    public static final String BATCH = "batch";
+
     private final Function<Sniff, Atomizer> entries;
+    private final boolean framing;
 
     /** @param entries the atomizer of an entry's content (one tree, nothing else recorded) */
     public TarArchiveAtomizer(Function<Sniff, Atomizer> entries) {
+        this(entries, true);
+    }
+
+    private TarArchiveAtomizer(Function<Sniff, Atomizer> entries, boolean framing) {
         this.entries = Objects.requireNonNull(entries);
+        this.framing = framing;
+    }
+
+    /** The archive as a batch of files: only the files are atomized, as top-level trees of their own. */
+    public static TarArchiveAtomizer batch(Function<Sniff, Atomizer> entries) {
+        return new TarArchiveAtomizer(entries, false);
     }
 
     @Override
     public String modality() {
-        return MODALITY;
+        return framing ? MODALITY : BATCH;
     }
 
     /** 80 for a tar archive (a git repository archive scores 90 with the git atomizer); else 0. */
@@ -56,7 +75,9 @@ public final class TarArchiveAtomizer implements Atomizer {
 
     @Override
     public void atomize(InputStream in, Sniff sniff, TreeWriter tree, AtomizeContext context) throws IOException {
-        tree.open(MODALITY, "archive");
+        if (framing) {
+            tree.open(MODALITY, "archive");
+        }
         byte[] block = new byte[BLOCK];
         String longName = null;
         String paxPath = null;
@@ -68,15 +89,25 @@ public final class TarArchiveAtomizer implements Atomizer {
             if (n == 0) {
                 return; // no end-of-archive blocks: tolerated, like GNU tar does
             }
+            java.util.Arrays.fill(block, n, BLOCK, (byte) 0); // (only the first n bytes are written to the tree)
+            if (!framing && n < BLOCK && !TarReader.isZero(block)) {
+                throw new MalformedInputException("The tar archive is truncated: it ends inside a header.");
+            }
             if (n < BLOCK || TarReader.isZero(block)) {
                 // the end-of-archive blocks and whatever the writer padded the last record with
-                tree.open(MODALITY, "tar-trailer");
-                tree.bytes(block, 0, n, MODALITY, "bytes");
+                if (framing) {
+                    tree.open(MODALITY, "tar-trailer");
+                    tree.bytes(block, 0, n, MODALITY, "bytes");
+                }
                 byte[] rest = new byte[64 * 1024];
                 for (int r; (r = in.read(rest)) > 0; ) {
-                    tree.bytes(rest, 0, r, MODALITY, "bytes");
+                    if (framing) {
+                        tree.bytes(rest, 0, r, MODALITY, "bytes");
+                    }
                 }
-                tree.close();
+                if (framing) {
+                    tree.close();
+                }
                 return;
             }
             headers++;
@@ -89,16 +120,20 @@ public final class TarArchiveAtomizer implements Atomizer {
                 throw new MalformedInputException("The tar archive is corrupt: an entry claims " + size
                         + " bytes, more than the whole archive (" + sniff.size() + ").");
             }
-            tree.open(MODALITY, "tar-header");
-            tree.bytes(block, 0, BLOCK, MODALITY, "bytes");
+            if (framing) {
+                tree.open(MODALITY, "tar-header");
+                tree.bytes(block, 0, BLOCK, MODALITY, "bytes");
+            }
             if (type == 'x' || type == 'g' || type == 'L' || type == 'K') {
                 if (size > MAX_METADATA) {
                     throw new MalformedInputException("The tar archive has a metadata record of " + size
                             + " bytes (at most " + MAX_METADATA + ").");
                 }
                 byte[] meta = readFully(in, (int) padded(size));
-                tree.bytes(meta, 0, meta.length, MODALITY, "bytes");
-                tree.close();
+                if (framing) {
+                    tree.bytes(meta, 0, meta.length, MODALITY, "bytes");
+                    tree.close();
+                }
                 if (type == 'L') {
                     longName = TarReader.string(meta, 0, (int) size);
                 } else if (type == 'x') {
@@ -113,7 +148,9 @@ public final class TarArchiveAtomizer implements Atomizer {
                 }
                 continue;
             }
-            tree.close();
+            if (framing) {
+                tree.close();
+            }
             long dataSize = paxSize != null ? paxSize : size;
             String name = paxPath != null ? paxPath : longName != null ? longName : ustarName(block);
             longName = null;
@@ -129,15 +166,20 @@ public final class TarArchiveAtomizer implements Atomizer {
             boolean regular = type == '0' || type == 0 || type == '7';
             Bounded content = new Bounded(in, dataSize, name);
             if (regular) {
+                if (!framing) {
+                    name = batchPath(name);
+                }
                 if (++files > MAX_ENTRIES) {
                     throw new MalformedInputException("The tar archive holds more than " + MAX_ENTRIES + " files.");
                 }
                 TreeWriter.Ref ref = writeEntry(content, name, dataSize, tree, context);
                 context.entryRoot(ref, name);
-            } else {
+            } else if (framing) {
                 tree.open(MODALITY, "tar-data");
                 BinaryAtomizer.writeChunked(content, tree, MODALITY, "chunk", "bytes");
                 tree.close();
+            } else {
+                content.skipAll();
             }
             if (content.remaining > 0) {
                 throw new IllegalStateException("an atomizer left part of a tar entry unread");
@@ -145,9 +187,11 @@ public final class TarArchiveAtomizer implements Atomizer {
             int padding = (int) (padded(dataSize) - dataSize);
             if (padding > 0) {
                 byte[] pad = readFully(in, padding);
-                tree.open(MODALITY, "tar-padding");
-                tree.bytes(pad, 0, padding, MODALITY, "bytes");
-                tree.close();
+                if (framing) {
+                    tree.open(MODALITY, "tar-padding");
+                    tree.bytes(pad, 0, padding, MODALITY, "bytes");
+                    tree.close();
+                }
             }
         }
     }
@@ -178,6 +222,39 @@ public final class TarArchiveAtomizer implements Atomizer {
         return ref;
     }
 
+    /** Longest path of a batch's file (a root's name is at most 255 characters without a prefix). */
+    static final int MAX_BATCH_PATH = 255;
+    private static final java.util.regex.Pattern CONTROL = java.util.regex.Pattern.compile("[\\p{Cntrl}\\u2028\\u2029\\u202e]");
+
+    /**
+     * A batch's file path as its root's name: leading {@code ./} taken off; a path that is absolute,
+     * has a {@code ..} segment, a backslash or control characters, or is longer than 255 characters
+     * fails the batch (a hostile archive names files to land elsewhere or to deceive a reader).
+     */
+    static String batchPath(String path) throws MalformedInputException {
+        String name = path;
+        while (name.startsWith("./")) {
+            name = name.substring(2);
+        }
+        String problem = null;
+        if (name.isEmpty()) {
+            problem = "it is empty";
+        } else if (name.length() > MAX_BATCH_PATH) {
+            problem = "it is longer than " + MAX_BATCH_PATH + " characters";
+        } else if (CONTROL.matcher(name).find()) {
+            problem = "it contains control characters";
+        } else if (name.startsWith("/") || name.contains("\\")) {
+            problem = "it is an absolute path or contains a backslash";
+        } else if (("/" + name + "/").contains("/../")) {
+            problem = "it contains a '..' segment";
+        }
+        if (problem != null) {
+            throw new MalformedInputException("The batch holds a file whose path cannot name a root ('" + printable(path)
+                    + "'): " + problem + ". Nothing of the batch was kept.");
+        }
+        return name;
+    }
+
     private static long padded(long size) {
         return (size + BLOCK - 1) / BLOCK * BLOCK;
     }
@@ -204,7 +281,7 @@ public final class TarArchiveAtomizer implements Atomizer {
         return name.length() > 255 ? name.substring(name.length() - 255) : name;
     }
 
-    static String printable(String s) {
+    public static String printable(String s) {
         String clean = s.replaceAll("\\p{Cntrl}", "?");
         return clean.length() > 200 ? clean.substring(0, 200) + "…" : clean;
     }
@@ -231,6 +308,14 @@ public final class TarArchiveAtomizer implements Atomizer {
             }
             remaining -= n;
             return n;
+        }
+
+        /** Reads the rest of the entry, keeping nothing. */
+        void skipAll() throws IOException {
+            byte[] discard = new byte[64 * 1024];
+            while (read(discard, 0, discard.length) > 0) {
+                // dropped
+            }
         }
 
         @Override
