@@ -47,6 +47,7 @@ class MeteringIT {
                         "HARTONOMOUS_ATOM_INGEST_CHUNK_SIZE", "300",
                         "HARTONOMOUS_ATOM_INGEST_INLINE_BYTES", "0",
                         "HARTONOMOUS_ATOM_INGEST_LEASE", "3s",
+                        "HARTONOMOUS_ATOM_INGEST_USAGE_SWEEP", "1s",
                         "HARTONOMOUS_ATOM_METERING_MAX_BACKOFF", "1s",
                         "HARTONOMOUS_ATOM_INGEST_SPOOL_DIR", root.resolve("atom-service/target/it-spool").toString())).start()) {
             byte[] a = text(7, 120_000);
@@ -102,6 +103,19 @@ class MeteringIT {
                 Thread.sleep(250);
             }
             assertThat(total(billing, "atoms_stored")).as("metered exactly once").isEqualTo(before + created);
+
+            // a process that died between a job's final commit and its report left usage unreported:
+            // the sweep sends it (an event of its own here, so that billing's total shows it)
+            long bytesBefore = total(billing, "bytes_ingested");
+            execute(db, "UPDATE dbo.IngestionJob SET UnreportedUsage = '[{\"idempotencyKey\":\"" + job
+                    + ":sweep-test\",\"meter\":\"bytes_ingested\",\"quantity\":777,\"timestamp\":\"" + Instant.now()
+                    + "\",\"tenant\":" + TENANT + "}]', UpdatedAt = UpdatedAt - INTERVAL '1 hour' WHERE JobId = '" + job + "'");
+            Instant sweepDeadline = Instant.now().plusSeconds(60);
+            while (count(db, "SELECT COUNT(*) FROM dbo.IngestionJob WHERE UnreportedUsage IS NOT NULL AND JobId = '"
+                    + job + "'") > 0 && Instant.now().isBefore(sweepDeadline)) {
+                Thread.sleep(250);
+            }
+            assertThat(total(billing, "bytes_ingested")).as("swept usage").isEqualTo(bytesBefore + 777);
         } finally {
             billing.close();
         }
@@ -144,6 +158,12 @@ class MeteringIT {
              ResultSet rs = s.executeQuery("SELECT JobStatus FROM dbo.IngestionJob WHERE JobId = '" + job + "'")) {
             rs.next();
             return rs.getString(1);
+        }
+    }
+
+    private static void execute(TestingPostgres.Database db, String sql) throws Exception {
+        try (Connection c = db.connect(); Statement s = c.createStatement()) {
+            s.executeUpdate(sql);
         }
     }
 

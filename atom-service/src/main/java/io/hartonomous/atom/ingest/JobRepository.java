@@ -44,6 +44,7 @@ public class JobRepository {
     private final String pendingOfOthers;
     private final String usageReported;
     private final String rootCount;
+    private final String unreportedFinished;
     private final String rootPage;
 
     public JobRepository(Database db) {
@@ -81,6 +82,10 @@ public class JobRepository {
                 SET JobStatus = ?, ErrorMessage = ?, CompletedAt = ?, UpdatedAt = ?, PendingHashes = NULL,
                     LeaseOwner = NULL, LeaseExpiresAt = NULL
                 WHERE JobId = ? AND JobStatus IN ('Pending', 'Processing')""");
+        this.unreportedFinished = d.render("""
+                SELECT JobId FROM dbo.IngestionJob
+                WHERE JobStatus IN ('Completed', 'Failed', 'QuotaExceeded') AND UnreportedUsage IS NOT NULL AND UpdatedAt < ?
+                ORDER BY UpdatedAt OFFSET 0 ROWS FETCH NEXT ? ROWS ONLY""");
         this.rootCount = d.render("SELECT COUNT(*) FROM dbo.AtomRoot WHERE TenantId = ? AND JobId = ?");
         this.rootPage = d.render("""
                 SELECT r.SourceName, r.RootHash, a.ContentLength FROM dbo.AtomRoot r
@@ -161,6 +166,18 @@ public class JobRepository {
     void fail(SqlConnection conn, UUID id, JobStatus status, String message) {
         LocalDateTime now = now();
         Tx.execute(conn, fail, List.of(status.name(), message, now, now, id));
+    }
+
+    /**
+     * Finished jobs whose last usage events billing never acknowledged (the process died between the
+     * final commit and the report), last updated before {@code before}, oldest first.
+     */
+    List<UUID> unreportedFinished(LocalDateTime before, int limit) {
+        List<UUID> ids = new ArrayList<>();
+        for (Row r : Tx.execute(db, unreportedFinished, List.of(before, limit), "scan unreported usage")) {
+            ids.add(r.getUUID(0));
+        }
+        return ids;
     }
 
     /** Billing acknowledged the job's unreported usage events. */

@@ -632,6 +632,32 @@ public class JobRunner {
         }
     }
 
+    /**
+     * Sends the usage events a finished job committed but never got acknowledged — its process died
+     * between the final commit and the report — once (the next sweep retries a failure). Billing
+     * deduplicates by idempotency key, so a report that did arrive before the crash counts once.
+     */
+    void reportFinished(UUID id) {
+        Job job = jobs.findForWorker(id).orElse(null);
+        if (!metering.enabled() || job == null || !job.status().finished() || job.unreportedUsage() == null) {
+            return;
+        }
+        List<Map<String, Object>> events;
+        try {
+            events = json.readValue(job.unreportedUsage(), new com.fasterxml.jackson.core.type.TypeReference<>() {
+            });
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+        for (Map<String, Object> o : metering.report(job.tenant(), events)) {
+            if ("rejected".equals(o.get("outcome"))) {
+                LOG.errorf("billing rejected usage of job %s: %s", job.id(), o);
+            }
+        }
+        jobs.usageReported(job.id());
+        LOG.infof("reported the usage job %s committed before its process ended", job.id());
+    }
+
     /** Sends the usage events a crashed run committed but never got acknowledged (stored in the job). */
     private void reportUnreported(Job job, String owner) {
         if (metering.enabled()) {

@@ -28,7 +28,10 @@ public class JobWorker {
     private final ExecutorService executor;
     private final Set<UUID> running = ConcurrentHashMap.newKeySet();
 
+    private final IngestConfig config;
+
     public JobWorker(JobRepository jobs, JobRunner runner, IngestConfig config) {
+        this.config = config;
         this.jobs = jobs;
         this.runner = runner;
         this.slots = new Semaphore(config.workers());
@@ -42,6 +45,21 @@ public class JobWorker {
     @Scheduled(every = "${hartonomous.atom.ingest.poll:1s}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void poll() {
         nudge();
+    }
+
+    /**
+     * Reports the usage of finished jobs whose process died before billing acknowledged it (older
+     * than a lease, so a report in progress is not raced); billing's idempotency keys make a repeat harmless.
+     */
+    @Scheduled(every = "${hartonomous.atom.ingest.usage-sweep:30s}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    void sweepUnreportedUsage() {
+        try {
+            for (UUID id : jobs.unreportedFinished(JobRepository.now().minus(config.lease()), 100)) {
+                runner.reportFinished(id);
+            }
+        } catch (RuntimeException e) {
+            LOG.debugf(e, "usage sweep failed; retrying on the next tick");
+        }
     }
 
     /** Looks for runnable jobs now. */
