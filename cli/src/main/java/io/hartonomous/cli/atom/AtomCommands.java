@@ -13,6 +13,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.URLEncoder;
+import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -154,7 +155,9 @@ public final class AtomCommands {
         HttpRequest batchRequest(List<TarStream.Entry> entries) {
             HttpRequest.BodyPublisher tar = HttpRequest.BodyPublishers.fromPublisher(
                     HttpRequest.BodyPublishers.ofInputStream(() -> new TarStream(entries)), TarStream.length(entries));
-            return to("/api/v1/ingest/batch?wait=true").timeout(Duration.ofHours(6))
+            // HTTP/1.1: over h2c (which the client upgrades to after the first request) the 64 KiB
+            // flow-control windows throttle large uploads (see IngestBench's client)
+            return to("/api/v1/ingest/batch?wait=true").version(HttpClient.Version.HTTP_1_1).timeout(Duration.ofHours(6))
                     .header("Content-Type", "application/x-tar").POST(tar).build();
         }
 

@@ -54,6 +54,22 @@ class AtomCommandsTest {
     }
 
     @Test
+    void batchUploadIsOneTarOfAnnouncedLengthOverHttp11(@TempDir Path dir) throws Exception {
+        Path file = Files.writeString(dir.resolve("a.txt"), "hello");
+        AtomCommands.Ingest ingest = parse(AtomCommands.Ingest.class, "ingest", file.toString(), file.toString(),
+                "--url", "http://atoms:1/", "--token", "t");
+        List<TarStream.Entry> entries = List.of(TarStream.Entry.of("a.txt", file));
+
+        HttpRequest request = ingest.batchRequest(entries);
+
+        assertThat(request.uri().toString()).isEqualTo("http://atoms:1/api/v1/ingest/batch?wait=true");
+        assertThat(request.headers().firstValue("Content-Type")).contains("application/x-tar");
+        assertThat(request.headers().firstValue("Authorization")).contains("Bearer t");
+        assertThat(request.version()).contains(java.net.http.HttpClient.Version.HTTP_1_1);
+        assertThat(request.bodyPublisher().orElseThrow().contentLength()).isEqualTo(TarStream.length(entries)).isEqualTo(2048);
+    }
+
+    @Test
     void urlComesFromHartonomousAtomUrlByDefault() {
         AtomCommands.Ls ls = parse(AtomCommands.Ls.class, "ls", "--page", "2", "--size", "10");
         ls.env = Map.of("HARTONOMOUS_ATOM_URL", "http://elsewhere:2", "HARTONOMOUS_TOKEN", "env-token")::get;
