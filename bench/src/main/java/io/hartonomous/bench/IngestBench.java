@@ -1,5 +1,9 @@
 package io.hartonomous.bench;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.hartonomous.common.auth.JwtSigner;
 import io.hartonomous.common.auth.PemKeys;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
@@ -32,6 +36,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -43,14 +48,18 @@ import java.util.regex.Pattern;
  * PostgreSQL's own bulk path (binary COPY into tables with the same indexes) loads the very rows
  * the ingestion wrote.
  *
- * <p>The text and Java corpora are ingested twice, each time by a fresh tenant: file by file (one
- * upload per file, {@code bench.clients} at a time) and as one tar archive of the same files (one
- * upload; each file still becomes a root of its own).
+ * <p>The text and Java corpora are ingested three times, each time by a fresh tenant: file by file
+ * (one upload per file, {@code bench.clients} at a time), as one batch (the same files in one tar
+ * sent to {@code POST /api/v1/ingest/batch}: one request, each file a root of its own, the archive
+ * not kept; re-ingest by hash with {@code POST /api/v1/ingest/known/batch}, 10,000 files a request),
+ * and as one tar archive of the same files (one upload to {@code POST /api/v1/ingest}, the archive
+ * kept too). The batch's rows stand in the per-file block and compare with its {@code COPY}: the
+ * same files make the same rows.
  *
  * <p>Settings (system properties): {@code bench.textMB} (16), {@code bench.javaMB} (16),
  * {@code bench.clients} (2, concurrent uploads), {@code bench.coefficients} (false: model
- * coefficient rows), {@code bench.archives} (true), {@code bench.perFile} (true), {@code bench.corpora}
- * (text,java,model),
+ * coefficient rows), {@code bench.archives} (true), {@code bench.perFile} (true), {@code bench.batch}
+ * (true, with bench.perFile), {@code bench.corpora} (text,java,model),
  * {@code bench.statements} (false: pg_stat_statements and auto_explain), {@code bench.pg.*}
  * (PostgreSQL settings), {@code bench.jfr} (a flight recording of the service).
  */
@@ -62,6 +71,9 @@ public final class IngestBench {
     private static final Pattern CREATED = Pattern.compile("\"atomsCreated\"\\s*:\\s*(\\d+)");
     private static final Pattern REUSED = Pattern.compile("\"atomsReused\"\\s*:\\s*(\\d+)");
     private static final Pattern STATUS = Pattern.compile("\"status\"\\s*:\\s*\"(\\w+)\"");
+    private static final ObjectMapper JSON = new ObjectMapper();
+    /** The most files one {@code POST /api/v1/ingest/known/batch} takes. */
+    private static final int KNOWN_BATCH_MAX = 10_000;
 
     // HTTP/1.1 like curl and most REST clients (the JDK client would otherwise upgrade to h2c, whose
     // 64 KiB flow-control windows throttle large uploads)
@@ -81,29 +93,18 @@ public final class IngestBench {
         boolean coefficients = Boolean.getBoolean("bench.coefficients");
         Path work = Files.createTempDirectory("ingest-bench");
         List<String> wanted = List.of(System.getProperty("bench.corpora", "text,java,model").split(","));
-        List<Corpora.Corpus> corpora = new ArrayList<>();
+        List<Measured> corpora = new ArrayList<>();
         boolean archives = !"false".equals(System.getProperty("bench.archives"));
         boolean perFile = !"false".equals(System.getProperty("bench.perFile"));
+        boolean batch = perFile && !"false".equals(System.getProperty("bench.batch"));
         if (wanted.contains("text")) {
-            Corpora.Corpus text = Corpora.text(work.resolve("text"), textBytes);
-            if (perFile) {
-                corpora.add(text);
-            }
-            if (archives) {
-                corpora.add(Corpora.tar(text, work.resolve("text.tar")));
-            }
+            addFiles(corpora, Corpora.text(work.resolve("text"), textBytes), work.resolve("text.tar"), perFile, batch, archives);
         }
         if (wanted.contains("java")) {
-            Corpora.Corpus java = Corpora.java(work.resolve("java"), javaBytes);
-            if (perFile) {
-                corpora.add(java);
-            }
-            if (archives) {
-                corpora.add(Corpora.tar(java, work.resolve("java.tar")));
-            }
+            addFiles(corpora, Corpora.java(work.resolve("java"), javaBytes), work.resolve("java.tar"), perFile, batch, archives);
         }
         if (wanted.contains("model")) {
-            corpora.add(Corpora.model(work.resolve("model")));
+            corpora.add(new Measured(Corpora.model(work.resolve("model")), null));
         }
         boolean statements = Boolean.getBoolean("bench.statements");
         KeyPair keys = PemKeys.generateRsa();
@@ -143,10 +144,15 @@ public final class IngestBench {
                     }
                 }
                 int tenant = 100;
-                for (Corpora.Corpus corpus : corpora) {
+                for (Measured m : corpora) {
                     tenant++;
                     String token = signer.sign(tenant, "bench", List.of("ingest", "admin"), Duration.ofHours(4));
-                    measure(atom, sql, corpus, tenant, token, clients, coefficients);
+                    double copyRate = measure(atom, sql, m.corpus(), tenant, token, clients, coefficients);
+                    if (m.batchTar() != null) {
+                        tenant++;
+                        measureBatch(atom, m.corpus(), m.batchTar(),
+                                signer.sign(tenant, "bench", List.of("ingest", "admin"), Duration.ofHours(4)), clients, copyRate);
+                    }
                 }
                 if (statements) {
                     printStatements(sql);
@@ -159,11 +165,29 @@ public final class IngestBench {
         report.forEach(System.out::println);
         System.out.println("reproduce: " + COMMAND);
         System.out.println("options: -Dbench.textMB=16 -Dbench.javaMB=16 -Dbench.clients=2 -Dbench.coefficients=false"
-                + " -Dbench.corpora=text,java,model -Dbench.archives=true -Dbench.perFile=true -Dbench.statements=false -Dbench.pg.<setting>=<value>");
+                + " -Dbench.corpora=text,java,model -Dbench.archives=true -Dbench.perFile=true -Dbench.batch=true"
+                + " -Dbench.statements=false -Dbench.pg.<setting>=<value>");
     }
 
-    private void measure(ServiceUnderTest atom, Connection sql, Corpora.Corpus corpus, int tenant, String token,
-                         int clients, boolean coefficients) throws Exception {
+    /** A corpus to measure; {@code batchTar}, when set, is its files as one tar, measured as a batch too. */
+    private record Measured(Corpora.Corpus corpus, Path batchTar) {
+    }
+
+    /** A corpus of many files: file by file (and as a batch), and as one archive, as asked. */
+    private static void addFiles(List<Measured> corpora, Corpora.Corpus files, Path tar, boolean perFile, boolean batch,
+                                 boolean archives) throws Exception {
+        Corpora.Corpus archive = batch || archives ? Corpora.tar(files, tar) : null;
+        if (perFile) {
+            corpora.add(new Measured(files, batch ? tar : null));
+        }
+        if (archives) {
+            corpora.add(new Measured(archive, null));
+        }
+    }
+
+    /** Measures and reports one corpus; the rate at which COPY loads the rows its ingestion wrote (MB of input per s). */
+    private double measure(ServiceUnderTest atom, Connection sql, Corpora.Corpus corpus, int tenant, String token,
+                           int clients, boolean coefficients) throws Exception {
         double mb = corpus.bytes() / 1e6;
         long storageBefore = storage(sql);
         Upload first = upload(atom, corpus, token, clients, coefficients);
@@ -195,6 +219,121 @@ public final class IngestBench {
         report.add(String.format("  storage       %.2f bytes per raw byte (%.1f MB in atom tables incl. indexes)",
                 (storageAfter - storageBefore) / (double) corpus.bytes(), (storageAfter - storageBefore) / 1e6));
         System.out.println(String.join(System.lineSeparator(), report.subList(report.size() - 7, report.size())));
+        return copyRate;
+    }
+
+    /**
+     * The corpus's files as one batch, by a fresh tenant: one {@code POST /api/v1/ingest/batch} of
+     * their tar (built beforehand, not timed), the same again, then re-ingest by hash (client SHA-256
+     * of every file, one {@code POST /api/v1/ingest/known/batch} per 10,000 files). Reported against
+     * {@code copyRate}, the COPY of the rows the per-file ingestion of the same files wrote.
+     */
+    private void measureBatch(ServiceUnderTest atom, Corpora.Corpus corpus, Path tar, String token, int clients,
+                              double copyRate) throws Exception {
+        double mb = corpus.bytes() / 1e6;
+        BatchRun first = batch(atom, tar, token);
+        // the corpora hold no empty file, which a batch would skip
+        if (first.job().path("roots").asLong() != corpus.files().size()) {
+            throw new IllegalStateException("batch of " + corpus.name() + " pinned " + first.job().path("roots") + " roots of "
+                    + corpus.files().size() + " files");
+        }
+        BatchRun again = batch(atom, tar, token);
+        if (again.job().path("atomsCreated").asLong() != 0) {
+            throw new IllegalStateException("batch re-ingest of " + corpus.name() + " created "
+                    + again.job().path("atomsCreated") + " atoms");
+        }
+        double knownSeconds = knownBatch(atom, corpus, token, clients);
+        double ingestRate = mb / first.seconds();
+        report.add(String.format("  batch ingest  %8.2f MB/s  (%.1f s, %d atoms created, %d reused: one POST /api/v1/ingest/batch"
+                        + " of a %.1f MB tar) -> batch ingest reaches %.0f%% of COPY", ingestRate, first.seconds(),
+                first.job().path("atomsCreated").asLong(), first.job().path("atomsReused").asLong(), Files.size(tar) / 1e6,
+                100 * ingestRate / copyRate));
+        report.add(String.format("  batch re-ingest%7.2f MB/s  (%.1f s, 0 atoms created: the same tar again)",
+                mb / again.seconds(), again.seconds()));
+        report.add(String.format("  batch by hash %8.0f MB/s  (%.2f s: client sha256 + %d POST /api/v1/ingest/known/batch,"
+                        + " 0 bytes uploaded)", mb / knownSeconds, knownSeconds,
+                (corpus.files().size() + KNOWN_BATCH_MAX - 1) / KNOWN_BATCH_MAX));
+        System.out.println(String.join(System.lineSeparator(), report.subList(report.size() - 3, report.size())));
+    }
+
+    /** A finished batch job and the seconds its request took. */
+    private record BatchRun(JsonNode job, double seconds) {
+    }
+
+    /** One {@code POST /api/v1/ingest/batch?wait=true} of {@code tar}, which must complete. */
+    private BatchRun batch(ServiceUnderTest atom, Path tar, String token) throws Exception {
+        HttpRequest request = HttpRequest.newBuilder(atom.uri("/api/v1/ingest/batch?wait=true"))
+                .header("Authorization", "Bearer " + token).header("Content-Type", "application/x-tar")
+                .timeout(Duration.ofMinutes(60)).POST(HttpRequest.BodyPublishers.ofFile(tar)).build();
+        long start = System.nanoTime();
+        HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+        double seconds = (System.nanoTime() - start) / 1e9;
+        if (response.statusCode() != 201) {
+            throw new IllegalStateException("batch " + tar + ": " + response.statusCode() + " " + response.body());
+        }
+        JsonNode job = JSON.readTree(response.body());
+        if (!"Completed".equals(job.path("status").asText())) {
+            throw new IllegalStateException("batch " + tar + ": " + response.body());
+        }
+        return new BatchRun(job, seconds);
+    }
+
+    /**
+     * Seconds to re-ingest the corpus by hash in batches: hash every file locally ({@code clients}
+     * threads, streamed), then pin them with one {@code POST /api/v1/ingest/known/batch} per
+     * 10,000 files. Every file must be known.
+     */
+    private double knownBatch(ServiceUnderTest atom, Corpora.Corpus corpus, String token, int clients) throws Exception {
+        List<Path> files = corpus.files();
+        long start = System.nanoTime();
+        String[] hashes = hashAll(files, clients);
+        for (int from = 0; from < files.size(); from += KNOWN_BATCH_MAX) {
+            int to = Math.min(files.size(), from + KNOWN_BATCH_MAX);
+            ObjectNode body = JSON.createObjectNode();
+            ArrayNode items = body.putArray("files");
+            for (int i = from; i < to; i++) {
+                items.addObject().put("sha256", hashes[i]).put("name", files.get(i).getFileName().toString());
+            }
+            HttpRequest request = HttpRequest.newBuilder(atom.uri("/api/v1/ingest/known/batch"))
+                    .header("Authorization", "Bearer " + token).header("Content-Type", "application/json")
+                    .timeout(Duration.ofMinutes(10)).POST(HttpRequest.BodyPublishers.ofByteArray(JSON.writeValueAsBytes(body)))
+                    .build();
+            HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+            JsonNode answer = response.statusCode() == 201 ? JSON.readTree(response.body()) : null;
+            if (answer == null || answer.path("pinned").asLong() != to - from || !answer.path("unknown").isEmpty()) {
+                throw new IllegalStateException("known batch of " + corpus.name() + ": " + response.statusCode() + " "
+                        + response.body());
+            }
+        }
+        return (System.nanoTime() - start) / 1e9;
+    }
+
+    /** Every file's SHA-256 (hex), hashed by {@code clients} threads, in the files' order. */
+    private static String[] hashAll(List<Path> files, int clients) throws Exception {
+        String[] hashes = new String[files.size()];
+        AtomicInteger next = new AtomicInteger();
+        ExecutorService pool = Executors.newFixedThreadPool(clients);
+        List<Future<?>> futures = new ArrayList<>();
+        for (int c = 0; c < clients; c++) {
+            futures.add(pool.submit(() -> {
+                MessageDigest sha = MessageDigest.getInstance("SHA-256");
+                byte[] buffer = new byte[1 << 20];
+                for (int i; (i = next.getAndIncrement()) < files.size(); ) {
+                    try (InputStream in = Files.newInputStream(files.get(i))) {
+                        for (int n; (n = in.read(buffer)) > 0; ) {
+                            sha.update(buffer, 0, n);
+                        }
+                    }
+                    hashes[i] = HexFormat.of().formatHex(sha.digest());
+                }
+                return null;
+            }));
+        }
+        for (Future<?> f : futures) {
+            f.get();
+        }
+        pool.shutdown();
+        return hashes;
     }
 
     private static final class Upload {

@@ -14,6 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -60,8 +61,9 @@ class AtomCommandsIT {
             String[] lines = ls.text().strip().split("\n");
             assertThat(lines).hasSize(3);
             assertThat(lines[0]).startsWith(poemHash).endsWith("poem.txt");
-            assertThat(lines[2]).startsWith(poemHash);
-            assertThat(lines[1]).startsWith(blobHash).contains(" 150000 ");
+            // the first two were pinned by one batch job: their order between them is the service's
+            assertThat(List.of(lines[1], lines[2])).anySatisfy(l -> assertThat(l).startsWith(poemHash).endsWith("poem.txt"))
+                    .anySatisfy(l -> assertThat(l).startsWith(blobHash).contains(" 150000 ").endsWith("blob.bin"));
 
             assertThat(run(env, "get", blobHash).out()).isEqualTo(blob);
             Path copy = dir.resolve("copy.txt");
@@ -80,6 +82,50 @@ class AtomCommandsIT {
                     "HARTONOMOUS_TOKEN", TestingTokens.token(78, "ingest")), "get", blobHash);
             assertThat(foreign.status()).isEqualTo(1);
             assertThat(foreign.out()).isEmpty();
+        }
+    }
+
+    @Test
+    void ingestOfSeveralFilesPinsKnownContentAndUploadsTheNewInOneBatch(@TempDir Path dir) throws Exception {
+        TestingPostgres.Database db = TestingPostgres.freshDatabase("cli_atoms_batch");
+        try (TestingServiceProcess atoms = new TestingServiceProcess(root.resolve("atom-service"), "HARTONOMOUS_ATOM_PORT", db,
+                Map.of("HARTONOMOUS_ATOM_METERING_ENABLED", "false",
+                        "HARTONOMOUS_ATOM_INGEST_SPOOL_DIR", root.resolve("atom-service/target/it-spool-cli-batch").toString()))
+                .start()) {
+            Map<String, String> env = Map.of("HARTONOMOUS_ATOM_URL", "http://127.0.0.1:" + atoms.port(),
+                    "HARTONOMOUS_TOKEN", TestingTokens.token(79, "ingest"));
+            byte[] old = "Already ingested before the batch.\n".repeat(30).getBytes(StandardCharsets.UTF_8);
+            byte[] text = "A new line of text for the batch upload.\n".repeat(40).getBytes(StandardCharsets.UTF_8);
+            byte[] binary = new byte[80_000];
+            new java.util.Random(11).nextBytes(binary);
+            String oldHash = sha256(old);
+            String textHash = sha256(text);
+            String binaryHash = sha256(binary);
+            Path oldFile = Files.write(dir.resolve("old.txt"), old);
+            Path textFile = Files.write(dir.resolve("new text.txt"), text);
+            Path binaryFile = Files.write(dir.resolve("new.bin"), binary);
+            Run first = run(env, "ingest", oldFile.toString());
+            assertThat(first.status()).as(first.err()).isZero();
+
+            Run batch = run(env, "ingest", textFile.toString(), oldFile.toString(), binaryFile.toString());
+
+            assertThat(batch.status()).as(batch.err()).isZero();
+            String[] lines = batch.text().strip().split("\n");
+            assertThat(lines).hasSize(3);
+            assertThat(lines[0]).startsWith(textHash + "  " + textFile + "  Completed created=");
+            assertThat(lines[1]).isEqualTo(oldHash + "  " + oldFile + "  Completed created=0 reused=1");
+            assertThat(lines[2]).startsWith(binaryHash + "  " + binaryFile + "  Completed created=");
+            // both uploaded files report the one batch job's counts
+            assertThat(lines[0].substring(lines[0].indexOf("created="))).isEqualTo(lines[2].substring(lines[2].indexOf("created=")))
+                    .doesNotStartWith("created=0 ");
+
+            Run ls = run(env, "ls");
+            assertThat(ls.status()).isZero();
+            assertThat(ls.text().strip().split("\n")).hasSize(4)
+                    .anySatisfy(l -> assertThat(l).startsWith(textHash).endsWith("  new text.txt"))
+                    .anySatisfy(l -> assertThat(l).startsWith(binaryHash).contains(" 80000 ").endsWith("  new.bin"))
+                    .filteredOn(l -> l.startsWith(oldHash) && l.endsWith("  old.txt")).hasSize(2);
+            assertThat(run(env, "get", binaryHash).out()).isEqualTo(binary);
         }
     }
 
