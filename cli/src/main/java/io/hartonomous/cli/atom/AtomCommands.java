@@ -86,7 +86,8 @@ public final class AtomCommands {
             "Several files travel in batches: one request per 10,000 files pins the known content (created=0 reused=1 "
                     + "each, like a single file), then one tar upload ingests all new content, each file becoming a root "
                     + "of its own; for the files of that upload, created and reused are the totals of the whole batch "
-                    + "job. Content given twice is uploaded once and pinned under every name."})
+                    + "job. Content given twice is uploaded once and pinned under every name. Images and models are uploaded "
+                    + "alone (a batch keeps only their bytes, not an image's raster or a model's rows)."})
     public static final class Ingest extends Client {
         /** The most files one {@code POST /api/v1/ingest/known/batch} takes. */
         static final int KNOWN_BATCH_MAX = 10_000;
@@ -233,8 +234,9 @@ public final class AtomCommands {
                 Integer earlier = uploadAlways ? null : first.putIfAbsent(hashes.get(i).sha256(), i);
                 if (earlier != null) {
                     copies.put(i, earlier);
-                } else if (hashes.get(i).size() == 0) {
-                    // the batch skips empty files: alone, the service answers what it makes of one
+                } else if (hashes.get(i).size() == 0 || needsAJobOfItsOwn(files.get(i))) {
+                    // the batch skips empty files: alone, the service answers what it makes of one;
+                    // images and models get their raster view and model rows only when sent alone
                     outcomes[i] = Outcome.of(HTTP.send(request(files.get(i)), HttpResponse.BodyHandlers.ofString()));
                 } else {
                     upload.add(i);
@@ -330,6 +332,30 @@ public final class AtomCommands {
                     outcomes[i] = Outcome.failed("batch job " + jobId + " pinned no root of this name with this content");
                 }
             }
+        }
+
+        private static final Set<String> OWN_JOB_EXTENSIONS = Set.of("png", "jpg", "jpeg", "gif", "bmp", "webp",
+                "safetensors", "gguf", "onnx");
+
+        /**
+         * Whether the file is an image or a model (by its name or its first bytes): inside a batch the
+         * service keeps only their bytes, sent alone it also stores an image's raster and a model's
+         * Model, ModelLayer and coefficient rows.
+         */
+        static boolean needsAJobOfItsOwn(Path file) throws IOException {
+            String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
+            int dot = name.lastIndexOf('.');
+            if (dot >= 0 && OWN_JOB_EXTENSIONS.contains(name.substring(dot + 1))) {
+                return true;
+            }
+            byte[] head;
+            try (InputStream in = Files.newInputStream(file)) {
+                head = in.readNBytes(12);
+            }
+            String ascii = new String(head, StandardCharsets.ISO_8859_1);
+            return ascii.startsWith("\u0089PNG") || ascii.startsWith("\u00ff\u00d8\u00ff") || ascii.startsWith("GIF8")
+                    || ascii.startsWith("BM") && head.length >= 6 || ascii.startsWith("GGUF")
+                    || ascii.startsWith("RIFF") && ascii.length() >= 12 && ascii.substring(8, 12).equals("WEBP");
         }
 
         /** Polls a job until it is finished; the last answer (the job, or an error). */

@@ -276,6 +276,22 @@ class AtomCommandsTest {
     }
 
     @Test
+    void imagesAndModelsAreUploadedAloneForTheirRasterAndModelRows(@TempDir Path dir) throws Exception {
+        // a PNG known by its first bytes only (no extension), a model by its extension
+        Path picture = Files.write(dir.resolve("picture"), new byte[]{(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n', 0, 0});
+        Path model = Files.writeString(dir.resolve("tiny.gguf"), "not really a model");
+        Path text = Files.writeString(dir.resolve("notes.txt"), "notes");
+        try (TestingAtomService service = new TestingAtomService(dir)) {
+            Run run = ingest(service, picture, model, text);
+
+            assertThat(service.to("/api/v1/ingest")).extracting(r -> r.query().get("name"))
+                    .containsExactly("picture", "tiny.gguf");
+            assertThat(TestingTar.list(service.tars.get(0))).containsExactly("notes.txt");
+            assertThat(run.lines()).hasSize(3);
+        }
+    }
+
+    @Test
     void aFileChangingSizeAfterItWasHashedFailsTheUploadClearly(@TempDir Path dir) throws Exception {
         Path a = Files.writeString(dir.resolve("a.txt"), "a");
         Path b = Files.writeString(dir.resolve("b.txt"), "b");
