@@ -104,15 +104,14 @@ public class AtomRepository {
                 ORDER BY c.SequenceIndex OFFSET ? ROWS FETCH NEXT ? ROWS ONLY""");
         this.insertPins = d.bulkInsert("dbo.AtomRoot", List.of(Column.of("TenantId", SqlType.INT), Column.of("RootHash", SqlType.HASH),
                 Column.of("JobId", SqlType.UUID), Column.of("SourceName", SqlType.VARCHAR)), List.of());
-        // the pins on a root, and the pins of its derived views (targets of a relation from it) made
-        // by the same jobs — not the other files of an archive or a batch, which share the job
+        // the pins on a root and, where the root is a job's input, the other pins of that job (its
+        // derived views, the files of an archive) — unpinning a file of an archive or a batch leaves
+        // the job's other files pinned
         this.pinsOf = d.render("""
-                SELECT RootId, RootHash, JobId FROM dbo.AtomRoot WHERE TenantId = ? AND (RootHash = ? OR (
-                    JobId IN (SELECT JobId FROM dbo.AtomRoot WHERE TenantId = ? AND RootHash = ? AND JobId IS NOT NULL)
-                    AND RootHash IN (SELECT t.ContentHash FROM dbo.AtomRelation rel
-                        JOIN dbo.Atom s ON s.TenantId = rel.TenantId AND s.AtomId = rel.SourceAtomId
-                        JOIN dbo.Atom t ON t.TenantId = rel.TenantId AND t.AtomId = rel.TargetAtomId
-                        WHERE rel.TenantId = ? AND s.ContentHash = ?)))""");
+                SELECT RootId, RootHash, JobId FROM dbo.AtomRoot WHERE TenantId = ? AND (RootHash = ? OR JobId IN (
+                    SELECT r.JobId FROM dbo.AtomRoot r
+                    JOIN dbo.IngestionJob j ON j.TenantId = r.TenantId AND j.JobId = r.JobId AND j.RootHash = r.RootHash
+                    WHERE r.TenantId = ? AND r.RootHash = ?))""");
         this.deletePinsOfJobs = d.render("DELETE FROM dbo.AtomRoot WHERE TenantId = ? AND ") + d.inList("RootId", SqlType.BIGINT, 2);
         this.atomIds = d.render("SELECT ContentHash, AtomId FROM dbo.Atom WHERE TenantId = ? AND ")
                 + d.inList("ContentHash", SqlType.HASH, 2);
@@ -340,7 +339,7 @@ public class AtomRepository {
         List<Object> ids = new ArrayList<>();
         Map<ContentHash, Long> deltas = new TreeMap<>();
         long onRoot = 0;
-        for (Row r : Tx.execute(conn, pinsOf, List.of(tenant, root.bytes(), tenant, root.bytes(), tenant, root.bytes()))) {
+        for (Row r : Tx.execute(conn, pinsOf, List.of(tenant, root.bytes(), tenant, root.bytes()))) {
             ids.add(r.getLong(0));
             ContentHash h = hash(r, 1);
             deltas.merge(h, -1L, Long::sum);

@@ -85,10 +85,22 @@ class ArchiveIngestTest {
         post(tenant, "Objects.java", resource("Objects.java")).then().statusCode(201).body("atomsCreated", equalTo(0));
         assertThat(atoms(db, tenant)).isEqualTo(before);
 
-        // unpinning the archive keeps the file pinned on its own alive
+        // unpinning a file of the archive leaves the archive and its other files pinned (the file lives
+        // on inside the archive)
+        String py = sha256(resource("colorsys.py"));
+        long pinsBefore = TestingIngest.pins(db, tenant);
+        given().auth().oauth2(token(tenant)).when().delete("/api/v1/roots/" + py).then().statusCode(200);
+        // (again.tar was known content: that job pinned the archive only)
+        assertThat(TestingIngest.pins(db, tenant)).isEqualTo(pinsBefore - 1);
+        assertThat(live(db, tenant)).containsKey(py).containsKey(root).containsKey(sha256(resource("debian.csv")));
+        assertThat(content(tenant, root)).isEqualTo(tar);
+
+        // unpinning the archive unpins the files its ingestions pinned, and keeps the file pinned on its own alive
         given().auth().oauth2(token(tenant)).when().delete("/api/v1/roots/" + root).then().statusCode(200);
         assertThat(TestingStore.countMismatches(db, tenant)).isEmpty();
-        assertThat(live(db, tenant)).containsKey(sha256(resource("Objects.java")));
+        assertThat(live(db, tenant)).containsKey(sha256(resource("Objects.java")))
+                .doesNotContainKey(root).doesNotContainKey(sha256(resource("debian.csv")));
+        assertThat(TestingIngest.pins(db, tenant)).isEqualTo(1);
     }
 
     @Test
