@@ -38,6 +38,34 @@ class AtomResumeIT {
     @Test
     void jobKilledMidwayResumesToTheSameStoreAsAnUninterruptedRun() throws Exception {
         byte[] corpus = corpus(1_500_000);
+        killAndResume("/api/v1/ingest?name=corpus.txt", "text/plain", corpus, List.of(ContentHash.sha256(corpus).hex()),
+                corpus);
+    }
+
+    @Test
+    void batchKilledMidwayResumesToTheSameStoreAsAnUninterruptedRun() throws Exception {
+        // a batch of files (two of them the same content under two names): each file's root pinned once
+        // per name, the archive itself not kept, whether the job was killed or not
+        java.io.ByteArrayOutputStream tar = new java.io.ByteArrayOutputStream();
+        List<String> roots = new ArrayList<>();
+        byte[] last = null;
+        for (int i = 0; i < 4; i++) {
+            last = corpus(400_000, 100 + i);
+            io.hartonomous.atom.atomize.TestingTar.entry(tar, "docs/part-" + i + ".txt", '0', last);
+            roots.add(ContentHash.sha256(last).hex());
+        }
+        io.hartonomous.atom.atomize.TestingTar.entry(tar, "copy/part-3.txt", '0', last);
+        io.hartonomous.atom.atomize.TestingTar.end(tar);
+        killAndResume("/api/v1/ingest/batch?prefix=batch", "application/x-tar", tar.toByteArray(), roots, last);
+    }
+
+    /**
+     * Submits the body, kills the service once the job committed a few chunks, restarts it, waits
+     * for the job; runs the same on a second database without interruption; both stores must match,
+     * and {@code expected} must read back as the content of the last of {@code roots}.
+     */
+    private void killAndResume(String path, String contentType, byte[] body, List<String> roots, byte[] expected)
+            throws Exception {
         Path module = Path.of("").toAbsolutePath();
 
         TestingPostgres.Database interrupted = TestingPostgres.freshDatabase("resume");
@@ -52,7 +80,7 @@ class AtomResumeIT {
         String jobId;
         long offsetAtKill;
         try (TestingServiceProcess service = new TestingServiceProcess(module, "HARTONOMOUS_ATOM_PORT", interrupted, settings).start()) {
-            jobId = submit(service, corpus);
+            jobId = submit(service, path, contentType, body);
             offsetAtKill = waitForProgress(interrupted, jobId, 2_000);
             service.kill();
         }
@@ -61,11 +89,11 @@ class AtomResumeIT {
         try (TestingServiceProcess restarted = new TestingServiceProcess(module, "HARTONOMOUS_ATOM_PORT", interrupted, settings).start()) {
             waitForStatus(interrupted, jobId, "Completed", Duration.ofMinutes(4));
             HttpResponse<byte[]> content = http.send(HttpRequest.newBuilder(
-                            restarted.uri("/api/v1/atoms/" + ContentHash.sha256(corpus).hex() + "/content"))
+                            restarted.uri("/api/v1/atoms/" + roots.get(roots.size() - 1) + "/content"))
                     .header("Authorization", "Bearer " + TestingTokens.token(TENANT, "search")).GET().build(),
                     HttpResponse.BodyHandlers.ofByteArray());
             assertThat(content.statusCode()).isEqualTo(200);
-            assertThat(content.body()).isEqualTo(corpus);
+            assertThat(content.body()).isEqualTo(expected);
         }
         assertThat(offsetAtKill).isPositive();
 
@@ -74,13 +102,14 @@ class AtomResumeIT {
                 Map.of("HARTONOMOUS_ATOM_INGEST_CHUNK_SIZE", "200", "HARTONOMOUS_ATOM_METERING_ENABLED", "false",
                         "HARTONOMOUS_ATOM_INGEST_SPOOL_DIR", spool.toString()))
                 .start()) {
-            String straight = submit(service, corpus);
+            String straight = submit(service, path, contentType, body);
             waitForStatus(uninterrupted, straight, "Completed", Duration.ofMinutes(4));
         }
 
         assertThat(rows(interrupted, ATOMS)).isEqualTo(rows(uninterrupted, ATOMS)).isNotEmpty();
         assertThat(rows(interrupted, EDGES)).isEqualTo(rows(uninterrupted, EDGES)).isNotEmpty();
-        assertThat(rows(interrupted, PINS)).isEqualTo(rows(uninterrupted, PINS));
+        assertThat(rows(interrupted, PINS)).isEqualTo(rows(uninterrupted, PINS))
+                .extracting(pin -> pin.substring(0, 64)).containsAll(roots);
     }
 
     private static final String ATOMS = """
@@ -89,17 +118,17 @@ class AtomResumeIT {
     private static final String EDGES = """
             SELECT encode(ParentAtomHash, 'hex') || ' ' || SequenceIndex || ' ' || encode(ComponentAtomHash, 'hex')
             FROM dbo.AtomComposition WHERE TenantId = 77 ORDER BY 1""";
-    private static final String PINS = "SELECT encode(RootHash, 'hex') FROM dbo.AtomRoot WHERE TenantId = 77 ORDER BY 1";
+    private static final String PINS = "SELECT encode(RootHash, 'hex') || ' ' || SourceName FROM dbo.AtomRoot WHERE TenantId = 77 ORDER BY 1";
 
-    private String submit(TestingServiceProcess service, byte[] corpus) throws Exception {
-        HttpResponse<String> r = http.send(HttpRequest.newBuilder(service.uri("/api/v1/ingest?name=corpus.txt"))
+    private String submit(TestingServiceProcess service, String path, String contentType, byte[] body) throws Exception {
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(service.uri(path))
                 .header("Authorization", "Bearer " + TestingTokens.token(TENANT, "ingest"))
-                .header("Content-Type", "text/plain")
-                .POST(HttpRequest.BodyPublishers.ofByteArray(corpus)).build(), HttpResponse.BodyHandlers.ofString());
+                .header("Content-Type", contentType)
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(), HttpResponse.BodyHandlers.ofString());
         assertThat(r.statusCode()).as(r.body()).isEqualTo(202);
-        String body = r.body();
-        int at = body.indexOf("\"jobId\":\"") + 9;
-        return body.substring(at, body.indexOf('"', at));
+        String answer = r.body();
+        int at = answer.indexOf("\"jobId\":\"") + 9;
+        return answer.substring(at, answer.indexOf('"', at));
     }
 
     private static long waitForProgress(TestingPostgres.Database db, String jobId, long atLeast) throws Exception {
@@ -144,7 +173,11 @@ class AtomResumeIT {
 
     /** Deterministic prose-like text: words, sentences, paragraphs, some repeated lines. */
     static byte[] corpus(int size) {
-        Random random = new Random(42);
+        return corpus(size, 42);
+    }
+
+    static byte[] corpus(int size, long seed) {
+        Random random = new Random(seed);
         String[] words = "atom store tenant hash content compose rebuild token line paragraph vector search concept billing quota ledger reference count dedupe stream chunk resume lease worker commit"
                 .split(" ");
         StringBuilder out = new StringBuilder(size + 200);
