@@ -54,6 +54,8 @@ public class AtomRepository {
     private final String childrenOf;
     private final String selectAtom;
     private final String selectChildren;
+    private final String selectPieces;
+    private final String selectChildPieces;
     private final String componentPage;
     private final String pinsOf;
     private final String deletePinsOfJobs;
@@ -88,13 +90,20 @@ public class AtomRepository {
                 SELECT AtomId, ContentHash, AtomicValue, ContentLength, Modality, Subtype, ContentType,
                        ReferenceCount, ConceptId, CreatedAt
                 FROM dbo.Atom WHERE TenantId = ? AND ContentHash = ?""");
+        // reconstruction: the components of parents in order (the parent/sequence index holds them),
+        // then the atoms it has not seen yet (a document repeats its tokens and lines)
         this.selectChildren = d.render("""
-                SELECT c.ParentAtomHash, c.SequenceIndex, c.ComponentAtomHash, a.ContentLength, a.AtomicValue,
-                       a.Modality, a.Subtype, c.PositionX, c.PositionY, c.PositionZ, c.PositionM
+                SELECT ParentAtomHash, ComponentAtomHash FROM dbo.AtomComposition
+                WHERE TenantId = ? AND """) + " " + d.inList("ParentAtomHash", SqlType.HASH, 2)
+                + " ORDER BY ParentAtomHash, SequenceIndex";
+        this.selectChildPieces = d.render("""
+                SELECT c.ParentAtomHash, c.ComponentAtomHash, a.ContentLength, a.AtomicValue
                 FROM dbo.AtomComposition c
                 JOIN dbo.Atom a ON a.TenantId = c.TenantId AND a.ContentHash = c.ComponentAtomHash
                 WHERE c.TenantId = ? AND """) + " " + d.inList("c.ParentAtomHash", SqlType.HASH, 2)
                 + " ORDER BY c.ParentAtomHash, c.SequenceIndex";
+        this.selectPieces = d.render("SELECT ContentHash, ContentLength, AtomicValue FROM dbo.Atom WHERE TenantId = ? AND ")
+                + d.inList("ContentHash", SqlType.HASH, 2);
         this.componentPage = d.render("""
                 SELECT c.ParentAtomHash, c.SequenceIndex, c.ComponentAtomHash, a.ContentLength, a.AtomicValue,
                        a.Modality, a.Subtype, c.PositionX, c.PositionY, c.PositionZ, c.PositionM
@@ -439,17 +448,48 @@ public class AtomRepository {
                 r.getString(5), r.getString(6), r.getLong(7), r.getLong(8), r.getLocalDateTime(9)));
     }
 
-    /** Edges of the given parents with their children's data, grouped by parent in sequence order. */
-    public Map<ContentHash, List<ChildRecord>> children(int tenant, Collection<ContentHash> parents) {
-        Map<ContentHash, List<ChildRecord>> out = new LinkedHashMap<>();
+    /** An atom as reconstruction reads it: its hash, length and (for a leaf) its bytes. */
+    public record Piece(ContentHash hash, long length, byte[] value) {
+    }
+
+    /** The components of the given parents, each parent's in sequence order (parents without any are absent). */
+    public Map<ContentHash, List<ContentHash>> children(int tenant, Collection<ContentHash> parents) {
+        Map<ContentHash, List<ContentHash>> out = new HashMap<>();
         if (parents.isEmpty()) {
             return out;
         }
-        List<Object> values = new ArrayList<>(new HashSet<>(parents)).stream().map(h -> (Object) h.bytes()).toList();
+        List<Object> values = parents.stream().map(h -> (Object) h.bytes()).toList();
         for (Row r : Tx.execute(db, selectChildren, List.of(tenant, db.dialect().bindList(SqlType.HASH, values)),
                 "read compositions")) {
-            ChildRecord c = child(r);
-            out.computeIfAbsent(c.parent(), k -> new ArrayList<>()).add(c);
+            out.computeIfAbsent(hash(r, 0), k -> new ArrayList<>()).add(hash(r, 1));
+        }
+        return out;
+    }
+
+    /** The components of the given parents with their lengths and values, each parent's in sequence order. */
+    public Map<ContentHash, List<Piece>> childPieces(int tenant, Collection<ContentHash> parents) {
+        Map<ContentHash, List<Piece>> out = new HashMap<>();
+        if (parents.isEmpty()) {
+            return out;
+        }
+        List<Object> values = parents.stream().map(h -> (Object) h.bytes()).toList();
+        for (Row r : Tx.execute(db, selectChildPieces, List.of(tenant, db.dialect().bindList(SqlType.HASH, values)),
+                "read compositions")) {
+            out.computeIfAbsent(hash(r, 0), k -> new ArrayList<>()).add(new Piece(hash(r, 1), r.getLong(2), bytes(r, 3)));
+        }
+        return out;
+    }
+
+    /** Length and value of those of {@code hashes} the tenant has. */
+    public Map<ContentHash, Piece> pieces(int tenant, Collection<ContentHash> hashes) {
+        Map<ContentHash, Piece> out = new HashMap<>();
+        if (hashes.isEmpty()) {
+            return out;
+        }
+        List<Object> values = hashes.stream().map(h -> (Object) h.bytes()).toList();
+        for (Row r : Tx.execute(db, selectPieces, List.of(tenant, db.dialect().bindList(SqlType.HASH, values)), "read atoms")) {
+            ContentHash h = hash(r, 0);
+            out.put(h, new Piece(h, r.getLong(1), bytes(r, 2)));
         }
         return out;
     }
