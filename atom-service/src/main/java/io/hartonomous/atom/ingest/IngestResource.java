@@ -214,14 +214,18 @@ public class IngestResource {
     @APIResponse(responseCode = "200", description = "The job")
     @APIResponse(responseCode = "404", description = "No such job for this tenant")
     public JobView job(@PathParam("id") String id) {
+        return view(jobOf(caller.get().tenantId(), id));
+    }
+
+    /** The tenant's job by its id; 404 for a malformed id or another tenant's job. */
+    private Job jobOf(int tenant, String id) {
         UUID uuid;
         try {
             uuid = UUID.fromString(id);
         } catch (IllegalArgumentException e) {
             throw HartonomousException.notFound("No job " + id + ".");
         }
-        return jobs.find(caller.get().tenantId(), uuid).map(this::view)
-                .orElseThrow(() -> HartonomousException.notFound("No job " + id + "."));
+        return jobs.find(tenant, uuid).orElseThrow(() -> HartonomousException.notFound("No job " + id + "."));
     }
 
     @GET
@@ -243,17 +247,9 @@ public class IngestResource {
             throw HartonomousException.invalid("offset must be at least 0 and limit between 1 and 10000.");
         }
         int tenant = caller.get().tenantId();
-        UUID uuid;
-        try {
-            uuid = UUID.fromString(id);
-        } catch (IllegalArgumentException e) {
-            throw HartonomousException.notFound("No job " + id + ".");
-        }
-        if (jobs.find(tenant, uuid).isEmpty()) {
-            throw HartonomousException.notFound("No job " + id + ".");
-        }
-        List<RootView> roots = jobs.roots(tenant, uuid, offset, limit).stream()
+        UUID job = jobOf(tenant, id).id();
+        List<RootView> roots = jobs.roots(tenant, job, offset, limit).stream()
                 .map(r -> new RootView(r.name(), r.hash().hex(), r.bytes())).toList();
-        return new RootPage(uuid.toString(), offset, limit, roots);
+        return new RootPage(job.toString(), offset, limit, roots);
     }
 }

@@ -37,7 +37,8 @@ import static org.hamcrest.Matchers.equalTo;
 @QuarkusTestResource(TestingPostgresResource.class)
 class ArchiveIngestTest {
 
-    private static final Map<String, String> FILES = new LinkedHashMap<>();
+    /** Archive path → corpus file. */
+    static final Map<String, String> FILES = new LinkedHashMap<>();
 
     static {
         FILES.put("docs/GPL-3.txt", "GPL-3.txt");
