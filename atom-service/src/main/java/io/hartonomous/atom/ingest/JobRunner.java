@@ -470,15 +470,17 @@ public class JobRunner {
         private void commitChunk(List<AtomNode> nodes, boolean last, ContentHash root,
                                  io.hartonomous.atom.atomize.AtomizeContext.ModelInfo model,
                                  List<PendingCoefficient> queued) {
+            Map<ContentHash, AtomNode> distinct = new LinkedHashMap<>();
+            for (AtomNode n : nodes) {
+                distinct.putIfAbsent(n.hash(), n);
+            }
+            // at most the chunk's distinct atoms can be new (a text chunk repeats its tokens: a fifth
+            // of its nodes are distinct), so that is what is reserved, not every node
             String reservation = metering.enabled() && !nodes.isEmpty()
-                    ? untilBillingAnswers(job, owner, () -> metering.reserve(job.tenant(), nodes.size())) : null;
+                    ? untilBillingAnswers(job, owner, () -> metering.reserve(job.tenant(), distinct.size())) : null;
             Set<ContentHash> pendingAfter = Tx.inTransaction(atoms.database(), "commit an ingestion chunk", conn -> {
                 atoms.lockTenant(conn, job.tenant());
                 Set<ContentHash> others = jobs.pendingOfOthers(conn, job.tenant(), job.id());
-                Map<ContentHash, AtomNode> distinct = new LinkedHashMap<>();
-                for (AtomNode n : nodes) {
-                    distinct.putIfAbsent(n.hash(), n);
-                }
                 Map<ContentHash, Long> existing = atoms.existing(conn, job.tenant(), distinct.keySet());
                 List<AtomNode> fresh = new ArrayList<>();
                 List<AtomNode.Composite> freshComposites = new ArrayList<>();
