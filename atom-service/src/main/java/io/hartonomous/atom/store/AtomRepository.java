@@ -184,7 +184,9 @@ public class AtomRepository {
      * and a first large ingestion slows down quadratically.
      */
     public void refreshStatistics() {
-        for (String table : List.of("dbo.Atom", "dbo.AtomComposition")) {
+        // the jobs table too: every chunk looks up the tenant's unfinished jobs in it, and a plan made
+        // while it was nearly empty scans all of the tenant's finished jobs (1.4 ms a chunk after 2,500 files)
+        for (String table : List.of("dbo.Atom", "dbo.AtomComposition", "dbo.IngestionJob", "dbo.AtomRoot")) {
             Tx.execute(db, db.dialect().refreshStatistics(table), List.of(), "refresh statistics");
         }
     }

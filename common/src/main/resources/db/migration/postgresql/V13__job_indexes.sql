@@ -6,3 +6,8 @@
 
 CREATE INDEX IX_IngestionJob_Unreported ON dbo.IngestionJob (UpdatedAt)
     WHERE UnreportedUsage IS NOT NULL AND JobStatus IN ('Completed', 'Failed', 'QuotaExceeded');
+
+-- (V13 also) Every ingestion chunk reads the pending sets of the tenant's other unfinished jobs: a handful of
+-- rows among all of the tenant's jobs, most of them finished and updated several times each.
+CREATE INDEX IX_IngestionJob_Unfinished ON dbo.IngestionJob (TenantId)
+    WHERE JobStatus IN ('Pending', 'Processing');
