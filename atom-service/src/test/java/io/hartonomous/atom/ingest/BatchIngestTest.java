@@ -228,6 +228,16 @@ class BatchIngestTest {
                 .body("detail", containsString("files[0].sha256"));
         known(tenant, List.of(Map.of("sha256", sha256(gpl), "name", "ok"), Map.of("sha256", sha256(py), "name", "../up")))
                 .then().statusCode(400).body("detail", containsString("files[1].name"));
+        StringBuilder tooMany = new StringBuilder("{\"files\":[");
+        for (int i = 0; i <= 10_000; i++) {
+            tooMany.append(i == 0 ? "" : ",").append("{\"sha256\":\"").append(sha256(gpl)).append("\",\"name\":\"copy-")
+                    .append(i).append("\"}");
+        }
+        given().auth().oauth2(token(tenant)).contentType("application/json").body(tooMany.append("]}").toString())
+                .when().post("/api/v1/ingest/known/batch").then().statusCode(400)
+                .body("detail", containsString("At most 10000"));
+        given().auth().oauth2(token(tenant)).queryParam("limit", 0).when().get("/api/v1/jobs/" + jobId + "/roots")
+                .then().statusCode(400).contentType("application/problem+json");
         given().auth().oauth2(TestingTokens.token(tenant, "search")).contentType("application/json")
                 .body(Map.of("files", List.of(Map.of("sha256", sha256(gpl), "name", "x"))))
                 .when().post("/api/v1/ingest/known/batch").then().statusCode(403);
