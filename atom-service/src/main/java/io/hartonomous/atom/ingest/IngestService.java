@@ -86,7 +86,7 @@ public class IngestService {
             return null;
         });
         if (inline) {
-            Optional<Job> done = runner.run(id, owner);
+            Optional<Job> done = runner.run(id, owner, true);
             if (done.isPresent()) {
                 return done.get();
             }
@@ -121,7 +121,7 @@ public class IngestService {
             provenance.started(conn, tenant, id, who.hasRole(Roles.SERVICE) ? "service" : "user", who.subject());
             return null;
         });
-        return runner.run(id, owner).orElseGet(() -> jobs.find(tenant, id).orElseThrow());
+        return runner.run(id, owner, true).orElseGet(() -> jobs.find(tenant, id).orElseThrow());
     }
 
     /** At most this many files per known batch. */

@@ -100,7 +100,15 @@ public class JobRunner {
     }
 
     public java.util.Optional<Job> run(UUID id, String owner) {
-        if (!jobs.claim(id, owner, leaseUntil())) {
+        return run(id, owner, false);
+    }
+
+    /**
+     * Runs the job; {@code claimed}: created already leased to {@code owner} (a request running its
+     * own job), so the claim is not repeated.
+     */
+    public java.util.Optional<Job> run(UUID id, String owner, boolean claimed) {
+        if (!claimed && !jobs.claim(id, owner, leaseUntil())) {
             return java.util.Optional.empty();
         }
         Job job = jobs.findForWorker(id).orElseThrow();
@@ -219,9 +227,7 @@ public class JobRunner {
      * usage is reported. Returns the pins made (content collected since the caller looked is left out).
      */
     public List<AtomRepository.Pin> pinKnown(UUID id, String owner, List<AtomRepository.Pin> pins) {
-        if (!jobs.claim(id, owner, leaseUntil())) {
-            throw new HartonomousException(ErrorCode.CONFLICT, "Another worker took over job " + id + ".");
-        }
+        // created already leased to this request (Processing)
         Job job = jobs.findForWorker(id).orElseThrow();
         List<AtomRepository.Pin> pinned = Tx.inTransaction(atoms.database(), "pin known content", conn -> {
             atoms.lockTenant(conn, job.tenant());
