@@ -44,7 +44,7 @@ public class IngestService {
      * caller is recorded as the agent of the job's provenance activity.
      */
     public Job ingest(Caller who, String name, String contentType, InputStream body, boolean wait, boolean coefficients) {
-        return ingest(who, checkName(name), contentType, body, wait, Job.options(coefficients, false, null));
+        return ingest(who, checkName(name), contentType, body, wait, Job.options(coefficients, false, null), false);
     }
 
     /**
@@ -63,16 +63,36 @@ public class IngestService {
             }
             checkName(cleanPrefix);
         }
-        return ingest(who, fileName, contentType, body, wait, Job.options(true, true, cleanPrefix));
+        return ingest(who, fileName, contentType, body, wait, Job.options(true, true, cleanPrefix), true);
     }
 
-    private Job ingest(Caller who, String fileName, String contentType, InputStream body, boolean wait, String options) {
+    private Job ingest(Caller who, String fileName, String contentType, InputStream body, boolean wait, String options,
+                       boolean batch) {
         int tenant = who.tenantId();
         UUID id = UUID.randomUUID();
         Spool.Spooled upload = spool.write(id, body);
         if (upload.size() == 0) {
             spool.delete(upload.path().toString());
             throw HartonomousException.invalid("The upload is empty: there is nothing to atomize.");
+        }
+        if (!batch && atoms.has(tenant, upload.hash())) {
+            // content the tenant has: pinned at once, in one transaction, nothing atomized
+            String owner = JobRunner.newOwner();
+            try {
+                Job job = runner.createAndPinKnown(id, owner, tenant, upload.size(), upload.hash(), null, conn -> {
+                    jobs.create(conn, id, tenant, fileName, cleanContentType(contentType), config.chunkSize(), upload.hash(),
+                            upload.size(), null, owner, runner.leaseUntil(), options);
+                    started(conn, who, id);
+                }, List.of(new io.hartonomous.atom.store.AtomRepository.Pin(upload.hash(), fileName))).job();
+                spool.delete(upload.path().toString());
+                return job;
+            } catch (HartonomousException e) {
+                if (e.code() != io.hartonomous.common.error.ErrorCode.NOT_FOUND) {
+                    spool.delete(upload.path().toString());
+                    throw e;
+                }
+                // collected since the look-up: ingested below like new content
+            }
         }
         boolean inline = wait || upload.size() <= config.inlineBytes();
         // an inline job is created already leased to this request, so the worker leaves it alone;
@@ -82,7 +102,7 @@ public class IngestService {
         io.hartonomous.common.db.Tx.inTransaction(jobs.database(), "create an ingestion job", conn -> {
             jobs.create(conn, id, tenant, fileName, cleanContentType(contentType), config.chunkSize(), upload.hash(),
                     upload.size(), upload.path().toString(), owner, runner.leaseUntil(), options);
-            provenance.started(conn, tenant, id, who.hasRole(Roles.SERVICE) ? "service" : "user", who.subject());
+            started(conn, who, id);
             return null;
         });
         if (inline) {
@@ -116,12 +136,14 @@ public class IngestService {
                         + "; upload it with POST /api/v1/ingest."));
         UUID id = UUID.randomUUID();
         String owner = JobRunner.newOwner();
-        io.hartonomous.common.db.Tx.inTransaction(jobs.database(), "create an ingestion job", conn -> {
+        return runner.createAndPinKnown(id, owner, tenant, size, hash, null, conn -> {
             jobs.create(conn, id, tenant, fileName, null, config.chunkSize(), hash, size, null, owner, runner.leaseUntil(), null);
-            provenance.started(conn, tenant, id, who.hasRole(Roles.SERVICE) ? "service" : "user", who.subject());
-            return null;
-        });
-        return runner.run(id, owner, true).orElseGet(() -> jobs.find(tenant, id).orElseThrow());
+            started(conn, who, id);
+        }, List.of(new io.hartonomous.atom.store.AtomRepository.Pin(hash, fileName))).job();
+    }
+
+    private void started(io.vertx.mutiny.sqlclient.SqlConnection conn, Caller who, UUID id) {
+        provenance.started(conn, who.tenantId(), id, who.hasRole(Roles.SERVICE) ? "service" : "user", who.subject());
     }
 
     /** At most this many files per known batch. */
@@ -181,16 +203,25 @@ public class IngestService {
         long bytes = known.stream().map(p -> p.hash()).distinct().mapToLong(lengths::get).sum();
         UUID id = UUID.randomUUID();
         String owner = JobRunner.newOwner();
-        io.hartonomous.common.db.Tx.inTransaction(jobs.database(), "create an ingestion job", conn -> {
-            jobs.create(conn, id, tenant, jobName, null, config.chunkSize(), null, bytes, null, owner, runner.leaseUntil(), null);
-            provenance.started(conn, tenant, id, who.hasRole(Roles.SERVICE) ? "service" : "user", who.subject());
-            return null;
-        });
-        List<io.hartonomous.atom.store.AtomRepository.Pin> pinned = runner.pinKnown(id, owner, known);
+        JobRunner.KnownPinned done;
+        try {
+            done = runner.createAndPinKnown(id, owner, tenant, bytes, null, io.hartonomous.atom.atomize.archive.TarArchiveAtomizer.BATCH,
+                    conn -> {
+                        jobs.create(conn, id, tenant, jobName, null, config.chunkSize(), null, bytes, null, owner,
+                                runner.leaseUntil(), null);
+                        started(conn, who, id);
+                    }, known);
+        } catch (HartonomousException e) {
+            if (e.code() != io.hartonomous.common.error.ErrorCode.NOT_FOUND) {
+                throw e;
+            }
+            // collected since it was looked up: nothing written
+            return new KnownBatch(Optional.empty(), 0, distinct.stream().map(ContentHash::hex).toList());
+        }
         java.util.Set<ContentHash> pinnedHashes = new java.util.HashSet<>();
-        pinned.forEach(p -> pinnedHashes.add(p.hash()));
+        done.pinned().forEach(p -> pinnedHashes.add(p.hash()));
         List<String> unknown = distinct.stream().filter(h -> !pinnedHashes.contains(h)).map(ContentHash::hex).toList();
-        return new KnownBatch(jobs.find(tenant, id), pinned.size(), unknown);
+        return new KnownBatch(Optional.of(done.job()), done.pinned().size(), unknown);
     }
 
     /**

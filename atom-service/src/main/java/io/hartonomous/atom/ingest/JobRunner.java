@@ -155,13 +155,13 @@ public class JobRunner {
 
     private void execute(Job job, String owner) throws IOException {
         if (job.spoolPath() == null && job.rootHash() == null) {
-            // a batch of known content pins within its request (pinKnown): a worker finding it here
-            // means the request ended between creating the job and pinning
+            // pins by hash are created and completed in one transaction (createAndPinKnown); an
+            // unfinished one without an input can only come from an earlier version
             throw new MalformedInputException("The request that pinned this batch of known content ended before "
                     + "pinning it; nothing was pinned: send it again.");
         }
         if (job.spoolPath() == null) {
-            // pinned by hash without an upload: only content the tenant still has
+            // pinned by hash without an upload (an earlier version's two-step job): only content the tenant still has
             reportUnreported(job, owner);
             if (!pinIfKnown(job, owner)) {
                 throw new MalformedInputException("The content " + job.rootHash().hex()
@@ -220,35 +220,47 @@ public class JobRunner {
         metrics.counter("hartonomous_atom_ingested_bytes_total", "modality", atomizer.modality()).increment(job.totalBytes());
     }
 
+    /** What {@link #createAndPinKnown} pinned, and the finished job. */
+    public record KnownPinned(Job job, List<AtomRepository.Pin> pinned) {
+    }
+
     /**
-     * Runs a job that pins content the tenant has, named by hash, many at once (POST
-     * /api/v1/ingest/known/batch): in one transaction under the tenant's lock, the contents still
-     * stored are pinned under their names, the job completes and its lineage is recorded; then its
-     * usage is reported. Returns the pins made (content collected since the caller looked is left out).
+     * Creates a job and pins content the tenant already has, named by hash, in ONE transaction
+     * under the tenant's lock: {@code create} writes the job (created claimed by {@code owner}) and
+     * the start of its provenance; the contents still stored are pinned under their names, the job
+     * completes with its lineage and usage; then the usage is reported. Used by re-ingests (an upload
+     * of known content, {@code POST /api/v1/ingest/known}, its batch form). When none of
+     * {@code pins} is stored (any more), nothing is written and 404 is thrown.
      */
-    public List<AtomRepository.Pin> pinKnown(UUID id, String owner, List<AtomRepository.Pin> pins) {
-        // created already leased to this request (Processing)
-        Job job = jobs.findForWorker(id).orElseThrow();
+    public KnownPinned createAndPinKnown(UUID id, String owner, int tenant, long totalBytes, ContentHash root,
+                                        String modality, java.util.function.Consumer<io.vertx.mutiny.sqlclient.SqlConnection> create,
+                                        List<AtomRepository.Pin> pins) {
         List<AtomRepository.Pin> pinned = Tx.inTransaction(atoms.database(), "pin known content", conn -> {
-            atoms.lockTenant(conn, job.tenant());
+            create.accept(conn);
+            atoms.lockTenant(conn, tenant);
             Set<ContentHash> hashes = new LinkedHashSet<>();
             pins.forEach(p -> hashes.add(p.hash()));
-            Set<ContentHash> known = atoms.existing(conn, job.tenant(), hashes).keySet();
+            Set<ContentHash> known = atoms.existing(conn, tenant, hashes).keySet();
             List<AtomRepository.Pin> still = pins.stream().filter(p -> known.contains(p.hash())).toList();
-            Set<ContentHash> others = jobs.pendingOfOthers(conn, job.tenant(), job.id());
-            atoms.pinAll(conn, job.tenant(), still, job.id(), others);
-            if (!jobs.progress(conn, job.id(), owner, 0, 0, known.size(), Set.of(), io.hartonomous.atom.atomize.archive
-                    .TarArchiveAtomizer.BATCH, leaseUntil(), 0, usageJson(finalEvents(job)))) {
-                throw new IllegalStateException("lost the lease on job " + job.id());
+            if (still.isEmpty()) {
+                throw HartonomousException.notFound("No stored content has SHA-256 " + hashes.iterator().next().hex()
+                        + (hashes.size() > 1 ? " or the others" : "") + "; upload it with POST /api/v1/ingest.");
             }
-            jobs.complete(conn, job.id());
-            provenance.recordIngestion(conn, job.tenant(), job.id());
+            Set<ContentHash> others = jobs.pendingOfOthers(conn, tenant, id);
+            atoms.pinAll(conn, tenant, still, id, others);
+            if (!jobs.progress(conn, id, owner, 0, 0, known.size(), Set.of(), modality, leaseUntil(), 0,
+                    usageJson(finalEvents(id, tenant, totalBytes)))) {
+                throw new IllegalStateException("lost the lease on job " + id);
+            }
+            jobs.complete(conn, id);
+            provenance.recordIngestion(conn, tenant, id);
             return still;
         });
+        Job job = jobs.findForWorker(id).orElseThrow();
         reportUnreported(job, owner);
         metrics.counter("hartonomous_atom_jobs_total", "outcome", "completed").increment();
-        notifier.completed(job.tenant(), null);
-        return pinned;
+        notifier.completed(tenant, root);
+        return new KnownPinned(jobs.findForWorker(id).orElseThrow(), pinned);
     }
 
     /** Known content: pin it again, write nothing else. */
@@ -615,17 +627,25 @@ public class JobRunner {
     }
 
     private List<Map<String, Object>> finalEvents(Job job) {
-        return List.of(event(job, job.id() + ":bytes", "bytes_ingested", job.totalBytes()),
-                event(job, job.id() + ":job", "ingest_jobs", 1));
+        return finalEvents(job.id(), job.tenant(), job.totalBytes());
+    }
+
+    private List<Map<String, Object>> finalEvents(UUID id, int tenant, long totalBytes) {
+        return List.of(event(tenant, id + ":bytes", "bytes_ingested", totalBytes),
+                event(tenant, id + ":job", "ingest_jobs", 1));
     }
 
     private static Map<String, Object> event(Job job, String key, String meter, long quantity) {
+        return event(job.tenant(), key, meter, quantity);
+    }
+
+    private static Map<String, Object> event(int tenant, String key, String meter, long quantity) {
         Map<String, Object> e = new java.util.LinkedHashMap<>();
         e.put("idempotencyKey", key);
         e.put("meter", meter);
         e.put("quantity", quantity);
         e.put("timestamp", java.time.Instant.now().toString());
-        e.put("tenant", job.tenant());
+        e.put("tenant", tenant);
         return e;
     }
 
