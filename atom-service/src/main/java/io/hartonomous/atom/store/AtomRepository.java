@@ -205,14 +205,19 @@ public class AtomRepository {
     /** Sizes of those of {@code hashes} the tenant has (outside any transaction: a hint, not a decision). */
     public Map<ContentHash, Long> lengths(int tenant, Collection<ContentHash> hashes) {
         Map<ContentHash, Long> found = new HashMap<>();
-        if (hashes.isEmpty()) {
-            return found;
-        }
-        List<Object> values = hashes.stream().map(h -> (Object) h.bytes()).toList();
-        for (Row row : Tx.execute(db, lengths, List.of(tenant, db.dialect().bindList(SqlType.HASH, values)), "look up atoms")) {
+        for (Row row : byHashes(lengths, tenant, hashes, "look up atoms")) {
             found.put(hash(row, 0), row.getLong(1));
         }
         return found;
+    }
+
+    /** The rows of a query whose parameters are the tenant and a list of hashes (none for no hash). */
+    private Iterable<Row> byHashes(String sql, int tenant, Collection<ContentHash> hashes, String operation) {
+        if (hashes.isEmpty()) {
+            return List.of();
+        }
+        List<Object> values = hashes.stream().map(h -> (Object) h.bytes()).toList();
+        return Tx.execute(db, sql, List.of(tenant, db.dialect().bindList(SqlType.HASH, values)), operation);
     }
 
     /** Reference counts of those of {@code hashes} the tenant has. */
@@ -457,12 +462,7 @@ public class AtomRepository {
     /** The components of the given parents, each parent's in sequence order (parents without any are absent). */
     public Map<ContentHash, List<ContentHash>> children(int tenant, Collection<ContentHash> parents) {
         Map<ContentHash, List<ContentHash>> out = new HashMap<>();
-        if (parents.isEmpty()) {
-            return out;
-        }
-        List<Object> values = parents.stream().map(h -> (Object) h.bytes()).toList();
-        for (Row r : Tx.execute(db, selectChildren, List.of(tenant, db.dialect().bindList(SqlType.HASH, values)),
-                "read compositions")) {
+        for (Row r : byHashes(selectChildren, tenant, parents, "read compositions")) {
             out.computeIfAbsent(hash(r, 0), k -> new ArrayList<>()).add(hash(r, 1));
         }
         return out;
@@ -471,12 +471,7 @@ public class AtomRepository {
     /** The components of the given parents with their lengths and values, each parent's in sequence order. */
     public Map<ContentHash, List<Piece>> childPieces(int tenant, Collection<ContentHash> parents) {
         Map<ContentHash, List<Piece>> out = new HashMap<>();
-        if (parents.isEmpty()) {
-            return out;
-        }
-        List<Object> values = parents.stream().map(h -> (Object) h.bytes()).toList();
-        for (Row r : Tx.execute(db, selectChildPieces, List.of(tenant, db.dialect().bindList(SqlType.HASH, values)),
-                "read compositions")) {
+        for (Row r : byHashes(selectChildPieces, tenant, parents, "read compositions")) {
             out.computeIfAbsent(hash(r, 0), k -> new ArrayList<>()).add(new Piece(hash(r, 1), r.getLong(2), bytes(r, 3)));
         }
         return out;
@@ -485,11 +480,7 @@ public class AtomRepository {
     /** Length and value of those of {@code hashes} the tenant has. */
     public Map<ContentHash, Piece> pieces(int tenant, Collection<ContentHash> hashes) {
         Map<ContentHash, Piece> out = new HashMap<>();
-        if (hashes.isEmpty()) {
-            return out;
-        }
-        List<Object> values = hashes.stream().map(h -> (Object) h.bytes()).toList();
-        for (Row r : Tx.execute(db, selectPieces, List.of(tenant, db.dialect().bindList(SqlType.HASH, values)), "read atoms")) {
+        for (Row r : byHashes(selectPieces, tenant, hashes, "read atoms")) {
             ContentHash h = hash(r, 0);
             out.put(h, new Piece(h, r.getLong(1), bytes(r, 2)));
         }
