@@ -199,3 +199,6 @@ CREATE TRIGGER dbo.TR_BillingInvoiceLine_Immutable ON dbo.BillingInvoiceLine INS
 BEGIN
     THROW 51000, N'Issued billing documents are immutable: issue a credit note instead.', 1;
 END;
+
+-- why: CLUSTERED in ALTER TABLE … ADD CONSTRAINT … PRIMARY KEY is unknown to jsqlparser (it reads PRIMARY KEY (…) without it).
+ALTER TABLE dbo.AtomComposition ADD CONSTRAINT PK_AtomComposition PRIMARY KEY CLUSTERED (TenantId, ParentAtomHash, SequenceIndex);

@@ -46,7 +46,10 @@ import java.util.regex.Pattern;
  * HTTP against an embedded PostgreSQL, for three real corpora (plain-text documentation, Java
  * sources, an ONNX model), with the storage they take and, in the same run, the rate at which
  * PostgreSQL's own bulk path (binary COPY into tables with the same indexes) loads the very rows
- * the ingestion wrote.
+ * the ingestion wrote — twice: into empty tables with the same indexes (the bulk path at its
+ * best), and into the store's own tables as they stand (the other corpora's rows already there,
+ * their triggers and foreign keys on, a scratch tenant, rolled back), which is the work the
+ * ingestion itself does.
  *
  * <p>The text and Java corpora are ingested three times, each time by a fresh tenant: file by file
  * (one upload per file, {@code bench.clients} at a time), as one batch (the same files in one tar
@@ -147,7 +150,7 @@ public final class IngestBench {
                 for (Measured m : corpora) {
                     tenant++;
                     String token = signer.sign(tenant, "bench", List.of("ingest", "admin"), Duration.ofHours(4));
-                    double copyRate = measure(atom, sql, m.corpus(), tenant, token, clients, coefficients);
+                    CopyRates copyRate = measure(atom, sql, m.corpus(), tenant, token, clients, coefficients);
                     if (m.batchTar() != null) {
                         tenant++;
                         measureBatch(atom, m.corpus(), m.batchTar(),
@@ -185,8 +188,16 @@ public final class IngestBench {
         }
     }
 
-    /** Measures and reports one corpus; the rate at which COPY loads the rows its ingestion wrote (MB of input per s). */
-    private double measure(ServiceUnderTest atom, Connection sql, Corpora.Corpus corpus, int tenant, String token,
+    /** The rates at which COPY loaded a corpus's rows (MB of input per s): into empty tables, into the store's own. */
+    private record CopyRates(double empty, double live) {
+        String percentOf(double ingestRate) {
+            return String.format("%.0f%% of COPY into empty tables, %.0f%% of COPY into the store's tables",
+                    100 * ingestRate / empty, 100 * ingestRate / live);
+        }
+    }
+
+    /** Measures and reports one corpus; the rates at which COPY loads the rows its ingestion wrote. */
+    private CopyRates measure(ServiceUnderTest atom, Connection sql, Corpora.Corpus corpus, int tenant, String token,
                            int clients, boolean coefficients) throws Exception {
         double mb = corpus.bytes() / 1e6;
         long storageBefore = storage(sql);
@@ -204,13 +215,16 @@ public final class IngestBench {
         }
         double rebuildSeconds = (System.nanoTime() - start) / 1e9;
         double copySeconds = copy(sql, tenant);
+        double liveSeconds = copyLive(sql, tenant);
         double ingestRate = mb / first.seconds;
-        double copyRate = mb / copySeconds;
+        CopyRates copyRate = new CopyRates(mb / copySeconds, mb / liveSeconds);
         report.add(String.format("%n%s: %d files, %.1f MB", corpus.name(), corpus.files().size(), mb));
         report.add(String.format("  ingest        %8.2f MB/s  (%.1f s, %d atoms created, %d reused)", ingestRate, first.seconds,
                 first.created.get(), first.reused.get()));
-        report.add(String.format("  COPY same rows%8.2f MB/s  (%.1f s) -> ingest reaches %.0f%% of COPY", copyRate, copySeconds,
-                100 * ingestRate / copyRate));
+        report.add(String.format("  COPY same rows%8.2f MB/s  (%.1f s, into empty tables) -> ingest reaches %.0f%% of it",
+                copyRate.empty(), copySeconds, 100 * ingestRate / copyRate.empty()));
+        report.add(String.format("  COPY same rows%8.2f MB/s  (%.1f s, into the store's tables) -> ingest reaches %.0f%% of it",
+                copyRate.live(), liveSeconds, 100 * ingestRate / copyRate.live()));
         report.add(String.format("  re-ingest     %8.2f MB/s  (%.1f s, 0 atoms created)", mb / again.seconds, again.seconds));
         report.add(String.format("  re-ingest by hash %4.0f MB/s  (%.2f s: client sha256 + POST /api/v1/ingest/known, 0 bytes uploaded)",
                 mb / knownSeconds, knownSeconds));
@@ -218,7 +232,7 @@ public final class IngestBench {
                 rebuildSeconds, first.roots.size()));
         report.add(String.format("  storage       %.2f bytes per raw byte (%.1f MB in atom tables incl. indexes)",
                 (storageAfter - storageBefore) / (double) corpus.bytes(), (storageAfter - storageBefore) / 1e6));
-        System.out.println(String.join(System.lineSeparator(), report.subList(report.size() - 7, report.size())));
+        System.out.println(String.join(System.lineSeparator(), report.subList(report.size() - 8, report.size())));
         return copyRate;
     }
 
@@ -229,7 +243,7 @@ public final class IngestBench {
      * {@code copyRate}, the COPY of the rows the per-file ingestion of the same files wrote.
      */
     private void measureBatch(ServiceUnderTest atom, Corpora.Corpus corpus, Path tar, String token, int clients,
-                              double copyRate) throws Exception {
+                              CopyRates copyRate) throws Exception {
         double mb = corpus.bytes() / 1e6;
         BatchRun first = batch(atom, tar, token);
         // the corpora hold no empty file, which a batch would skip
@@ -245,9 +259,9 @@ public final class IngestBench {
         double knownSeconds = knownBatch(atom, corpus, token, clients);
         double ingestRate = mb / first.seconds();
         report.add(String.format("  batch ingest  %8.2f MB/s  (%.1f s, %d atoms created, %d reused: one POST /api/v1/ingest/batch"
-                        + " of a %.1f MB tar) -> batch ingest reaches %.0f%% of COPY", ingestRate, first.seconds(),
+                        + " of a %.1f MB tar) -> batch ingest reaches %s", ingestRate, first.seconds(),
                 first.job().path("atomsCreated").asLong(), first.job().path("atomsReused").asLong(), Files.size(tar) / 1e6,
-                100 * ingestRate / copyRate));
+                copyRate.percentOf(ingestRate)));
         report.add(String.format("  batch re-ingest%7.2f MB/s  (%.1f s, 0 atoms created: the same tar again)",
                 mb / again.seconds(), again.seconds()));
         report.add(String.format("  batch by hash %8.0f MB/s  (%.2f s: client sha256 + %d POST /api/v1/ingest/known/batch,"
@@ -477,6 +491,56 @@ public final class IngestBench {
         double seconds = (System.nanoTime() - start) / 1e9;
         try (Statement s = sql.createStatement()) {
             s.execute("DROP SCHEMA bench_copy CASCADE");
+        }
+        return seconds;
+    }
+
+    /**
+     * Seconds binary COPY takes to load the rows the ingestion wrote for {@code tenant} into the
+     * store's own tables as they stand — their indexes already holding the other corpora's rows,
+     * the edge check and the coefficients' foreign keys on — as a scratch tenant (atom ids shifted
+     * so they do not collide), in a transaction that is rolled back; then the tables are vacuumed
+     * so the next corpus does not pay for the dead rows. Identity columns other than the atom ids
+     * are generated, as the ingestion generates them.
+     */
+    private static double copyLive(Connection sql, int tenant) throws Exception {
+        CopyManager copy = sql.unwrap(PGConnection.class).getCopyAPI();
+        int scratch = 1_000_000 + tenant;
+        long shift = 1L << 40;
+        String atomColumns = "AtomId, TenantId, ContentHash, AtomicValue, ContentLength, CanonicalText, Modality, Subtype,"
+                + " ContentType, Metadata, ReferenceCount, CreatedAt, LastAccessedUtc";
+        String edgeColumns = "TenantId, ParentAtomHash, ComponentAtomHash, SequenceIndex, PositionX, PositionY, PositionZ,"
+                + " PositionM, CreatedAt";
+        String coefficientColumns = "TenantId, ModelId, LayerIndex, PositionX, PositionY, PositionZ, ValueAtomId, CreatedAt";
+        List<String> outs = List.of(
+                "SELECT AtomId + " + shift + ", " + scratch + ", ContentHash, AtomicValue, ContentLength, CanonicalText, Modality,"
+                        + " Subtype, ContentType, Metadata, ReferenceCount, CreatedAt, LastAccessedUtc FROM dbo.Atom WHERE TenantId = " + tenant,
+                "SELECT " + scratch + ", ParentAtomHash, ComponentAtomHash, SequenceIndex, PositionX, PositionY, PositionZ, PositionM,"
+                        + " CreatedAt FROM dbo.AtomComposition WHERE TenantId = " + tenant,
+                "SELECT " + scratch + ", ModelId, LayerIndex, PositionX, PositionY, PositionZ, ValueAtomId + " + shift
+                        + ", CreatedAt FROM dbo.TensorAtomCoefficient WHERE TenantId = " + tenant);
+        List<String> ins = List.of("dbo.Atom (" + atomColumns + ")", "dbo.AtomComposition (" + edgeColumns + ")",
+                "dbo.TensorAtomCoefficient (" + coefficientColumns + ")");
+        List<byte[]> dumps = new ArrayList<>();
+        for (String out : outs) {
+            ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+            copy.copyOut("COPY (" + out + ") TO STDOUT (FORMAT binary)", bytes);
+            dumps.add(bytes.toByteArray());
+        }
+        sql.setAutoCommit(false);
+        double seconds;
+        try {
+            long start = System.nanoTime();
+            for (int i = 0; i < ins.size(); i++) {
+                copy.copyIn("COPY " + ins.get(i) + " FROM STDIN (FORMAT binary)", new ByteArrayInputStream(dumps.get(i)));
+            }
+            seconds = (System.nanoTime() - start) / 1e9;
+        } finally {
+            sql.rollback();
+            sql.setAutoCommit(true);
+        }
+        try (Statement s = sql.createStatement()) {
+            s.execute("VACUUM dbo.Atom, dbo.AtomComposition, dbo.TensorAtomCoefficient");
         }
         return seconds;
     }

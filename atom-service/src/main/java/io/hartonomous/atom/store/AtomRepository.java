@@ -77,7 +77,10 @@ public class AtomRepository {
                 Column.of("ContentLength", SqlType.BIGINT), Column.of("Modality", SqlType.VARCHAR),
                 Column.of("Subtype", SqlType.VARCHAR), Column.of("ContentType", SqlType.VARCHAR),
                 Column.of("ReferenceCount", SqlType.BIGINT)),
-                List.of("TenantId", "ContentHash"));
+                // no conflict clause: a chunk inserts only distinct atoms its own transaction found
+                // absent under the tenant's lock, so none can be there (a speculative ON CONFLICT
+                // insertion costs more per row, and would hide a broken lock as a silent skip)
+                List.of());
         this.insertEdges = d.bulkInsert("dbo.AtomComposition", List.of(
                 Column.of("TenantId", SqlType.INT), Column.of("ParentAtomHash", SqlType.HASH),
                 Column.of("ComponentAtomHash", SqlType.HASH), Column.of("SequenceIndex", SqlType.BIGINT),
@@ -236,7 +239,8 @@ public class AtomRepository {
     /**
      * Inserts atoms in one statement, each with its initial reference count (the edges to it from
      * composites inserted in the same transaction; 0 if absent), so that new atoms are written once
-     * instead of inserted and then updated; the root node may carry a content type.
+     * instead of inserted and then updated; the root node may carry a content type. The caller
+     * holds the tenant's lock and found none of them stored, in this transaction.
      */
     public void insertAtoms(SqlConnection conn, int tenant, List<AtomNode> nodes, Map<ContentHash, Long> initialCounts,
                             ContentHash root, String rootContentType) {

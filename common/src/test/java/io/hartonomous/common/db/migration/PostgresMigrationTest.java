@@ -177,7 +177,7 @@ class PostgresMigrationTest {
             // An atom has one decomposition: the same sequence index cannot be stored twice ...
             assertThatThrownBy(() -> insertComposition(c, 904, sha256(parent), sha256(own), 0))
                     .isInstanceOf(SQLException.class)
-                    .hasMessageContaining("ux_atomcomposition_parentsequence");
+                    .hasMessageContaining("pk_atomcomposition");
             // ... and the first one stored stands (the unique index serves ON CONFLICT inference).
             execute(c, """
                     INSERT INTO dbo.AtomComposition (TenantId, ParentAtomHash, ComponentAtomHash, SequenceIndex)

@@ -269,6 +269,15 @@ class SchemaParityTest {
                 alterColumn(alterColumn, tables);
                 continue;
             }
+            Matcher dropColumn = DROP_COLUMN.matcher(sql.strip());
+            if (dropColumn.matches()) {
+                String table = dropColumn.group(1).toLowerCase(Locale.ROOT);
+                String name = dropColumn.group(2).toLowerCase(Locale.ROOT);
+                assertThat(tables.getOrDefault(table, Map.of())).as("%s.%s exists before it is dropped", table, name)
+                        .containsKey(name);
+                tables.get(table).remove(name);
+                continue;
+            }
             if (!TsqlCreateTable.isCreateTable(sql)) {
                 continue;
             }
@@ -304,6 +313,9 @@ class SchemaParityTest {
         }
         return tables;
     }
+
+    /** {@code ALTER TABLE t DROP COLUMN c}: a later migration removing a column. */
+    private static final Pattern DROP_COLUMN = Pattern.compile("(?is)^ALTER\\s+TABLE\\s+([\\w.]+)\\s+DROP\\s+COLUMN\\s+(\\w+)\\s*;?$");
 
     private static final Pattern ALTER_COLUMN = Pattern.compile(
             "(?is)^ALTER\\s+TABLE\\s+([\\w.]+)\\s+ALTER\\s+COLUMN\\s+(\\w+)\\s+(\\w+(?:\\s*\\([^)]*\\))?)\\s+(NOT\\s+NULL|NULL)\\s*;?$");
