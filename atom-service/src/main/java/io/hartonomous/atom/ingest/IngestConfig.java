@@ -31,6 +31,17 @@ public interface IngestConfig {
     @WithDefault("50000")
     int chunkSize();
 
+    /**
+     * Working memory (MB) a chunk's transaction may use per sort, hash or tuple store before
+     * spilling to disk (PostgreSQL's {@code work_mem}, set for that transaction only; SQL Server
+     * sizes its own). The check that every new edge's ends are atoms keeps the chunk's new edges
+     * in such a store: about 150 bytes an edge, so a 50,000-node chunk needs up to 8 MB. With the
+     * default 4 MB it spilled, and the check took a quarter of the edges' insertion time instead of
+     * a tenth (600,000 edges in chunks of 40,000: 6.1 s against 5.2 s, and 4.5 s without the check).
+     */
+    @WithDefault("32")
+    int chunkWorkMemoryMb();
+
     /** How long a worker's claim on a job lasts without renewal. */
     @WithDefault("30s")
     Duration lease();

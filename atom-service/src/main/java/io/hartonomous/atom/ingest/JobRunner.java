@@ -498,6 +498,7 @@ public class JobRunner {
                     ? untilBillingAnswers(job, owner, () -> metering.reserve(job.tenant(), distinct.size())) : null;
             Set<ContentHash> pendingAfter = Tx.inTransaction(atoms.database(), "commit an ingestion chunk", conn -> {
                 atoms.lockTenant(conn, job.tenant());
+                atoms.workMemory(conn, config.chunkWorkMemoryMb());
                 Set<ContentHash> others = jobs.pendingOfOthers(conn, job.tenant(), job.id());
                 Map<ContentHash, Long> existing = atoms.existing(conn, job.tenant(), distinct.keySet());
                 List<AtomNode> fresh = new ArrayList<>();

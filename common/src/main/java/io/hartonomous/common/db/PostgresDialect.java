@@ -186,8 +186,17 @@ public final class PostgresDialect implements SqlDialect {
     }
 
     @Override
-    public String refreshStatistics(String table) {
-        return "ANALYZE " + requireIdentifier(table);
+    public java.util.Optional<String> transactionWorkMemory(int megabytes) {
+        if (megabytes < 1 || megabytes > 2048) {
+            throw new IllegalArgumentException("working memory out of range: " + megabytes + " MB");
+        }
+        return java.util.Optional.of("SET LOCAL work_mem = '" + megabytes + "MB'");
+    }
+
+    @Override
+    public String refreshStatistics(String table, List<String> columns) {
+        columns.forEach(PostgresDialect::requireIdentifier);
+        return "ANALYZE " + requireIdentifier(table) + (columns.isEmpty() ? "" : " (" + String.join(", ", columns) + ")");
     }
 
     static String requireIdentifier(String table) {

@@ -104,8 +104,20 @@ public sealed interface SqlDialect permits PostgresDialect, SqlServerDialect {
     BulkInsert bulkAdd(String table, String scopeColumn, Column key, String counterColumn);
 
     /**
-     * Refreshes the optimizer's statistics of a table. Call after a table grew fast: PostgreSQL
-     * caches plans (foreign-key checks among them) made when the table was small.
+     * Refreshes the optimizer's statistics of a table: its size, and the distributions of
+     * {@code columns} (the ones its hot queries filter on; empty: all). Call after a table grew
+     * fast: PostgreSQL caches plans (foreign-key checks among them) made when the table was small.
+     * PostgreSQL: {@code ANALYZE t (columns)} — half the work of a whole-table ANALYZE on the atom
+     * tables, whose other columns no lookup filters on. SQL Server: {@code UPDATE STATISTICS t}.
      */
-    String refreshStatistics(String table);
+    String refreshStatistics(String table, List<String> columns);
+
+    /**
+     * A statement that lets the rest of the current transaction use {@code megabytes} of working
+     * memory per sort, hash or tuple store before spilling to disk, or none where the database
+     * sizes that memory itself. PostgreSQL: {@code SET LOCAL work_mem} (the statement-level edge
+     * check of V8/V11 keeps a chunk's new edges in such a store: 4 MB, the default, spills a
+     * 40,000-edge chunk). SQL Server: none (memory grants are per query).
+     */
+    java.util.Optional<String> transactionWorkMemory(int megabytes);
 }

@@ -220,7 +220,13 @@ public final class SqlServerDialect implements SqlDialect {
     }
 
     @Override
-    public String refreshStatistics(String table) {
+    public java.util.Optional<String> transactionWorkMemory(int megabytes) {
+        return java.util.Optional.empty();
+    }
+
+    @Override
+    public String refreshStatistics(String table, List<String> columns) {
+        // statistics objects, not columns: the table's all
         return "UPDATE STATISTICS " + PostgresDialect.requireIdentifier(table);
     }
 }

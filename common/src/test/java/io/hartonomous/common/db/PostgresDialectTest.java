@@ -84,6 +84,42 @@ class PostgresDialectTest {
     }
 
     @Test
+    void refreshStatisticsCoversTheTableSizeAndTheNamedColumns() {
+        ddl("CREATE TABLE Stats (K INT NOT NULL, Name VARCHAR(20) NOT NULL, Other VARCHAR(20) NOT NULL)");
+        execute("INSERT INTO Stats SELECT g, 'n' || g, 'o' || g FROM generate_series(1, 5000) g", Tuple.tuple());
+        String sql = dialect.refreshStatistics("Stats", List.of("K", "Name"));
+
+        execute(sql, Tuple.tuple());
+
+        assertThat(sql).isEqualTo("ANALYZE Stats (K, Name)");
+        List<String> analyzed = new ArrayList<>();
+        execute("SELECT attname FROM pg_stats WHERE tablename = 'stats' ORDER BY attname", Tuple.tuple())
+                .forEach(r -> analyzed.add(r.getString(0)));
+        assertThat(analyzed).containsExactly("k", "name");
+        assertThat(execute("SELECT reltuples FROM pg_class WHERE relname = 'stats'", Tuple.tuple()).iterator().next()
+                .getFloat(0)).isEqualTo(5000f);
+        assertThat(dialect.refreshStatistics("Stats", List.of())).isEqualTo("ANALYZE Stats");
+        assertThatThrownBy(() -> dialect.refreshStatistics("Stats", List.of("K); DROP TABLE Stats; --")))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void transactionWorkMemoryLastsUntilTheTransactionEnds() {
+        String sql = dialect.transactionWorkMemory(32).orElseThrow();
+        String before = execute("SHOW work_mem", Tuple.tuple()).iterator().next().getString(0);
+
+        String inside = pool.withTransaction(conn -> conn.preparedQuery(sql).execute()
+                        .chain(() -> conn.query("SHOW work_mem").execute()))
+                .await().indefinitely().iterator().next().getString(0);
+
+        assertThat(inside).isEqualTo("32MB");
+        assertThat(before).isNotEqualTo("32MB");
+        assertThat(pool.withConnection(conn -> conn.query("SHOW work_mem").execute()).await().indefinitely()
+                .iterator().next().getString(0)).isEqualTo(before);
+        assertThatThrownBy(() -> dialect.transactionWorkMemory(0)).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
     void insertSelectReturningReturnsEveryInsertedRow() {
         ddl("CREATE TABLE Src (K INT NOT NULL, Name VARCHAR(20) NOT NULL)");
         ddl("CREATE TABLE Dst (Id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY, Name VARCHAR(20) NOT NULL)");

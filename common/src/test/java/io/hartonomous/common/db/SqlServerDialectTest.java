@@ -72,6 +72,18 @@ class SqlServerDialectTest {
                 .isInstanceOf(net.sf.jsqlparser.statement.delete.Delete.class);
     }
 
+    @Test
+    void refreshStatisticsUpdatesTheTablesStatistics() {
+        // SQL Server keeps statistics objects, not per-column requests: the table's are all refreshed
+        assertThat(dialect.refreshStatistics("dbo.Atom", List.of("TenantId", "ContentHash"))).isEqualTo("UPDATE STATISTICS dbo.Atom");
+    }
+
+    @Test
+    void noTransactionWorkMemoryStatement() {
+        // SQL Server grants memory per query: nothing to set for a transaction
+        assertThat(dialect.transactionWorkMemory(32)).isEmpty();
+    }
+
     // --- insertReturning ------------------------------------------------------------------------
 
     @Test
