@@ -24,6 +24,21 @@ public interface AtomizeContext {
     default void entryRoot(TreeWriter.Ref root, String name) {
     }
 
+    /**
+     * Batch only: whether the batch's file number {@code ordinal} (0-based, in archive order) is
+     * content the job pins without atomizing it again — the tenant had it when the job first looked.
+     * Such a file is read and hashed only, and reported to {@link #skippedEntry} instead of
+     * {@link #entryRoot}. Must answer the same on every run of the job, like emission.
+     */
+    default boolean skipEntry(long ordinal) {
+        return false;
+    }
+
+    /** Batch only: a file read and hashed but not atomized (see {@link #skipEntry}). */
+    default void skippedEntry(long ordinal, String name, ContentHash hash, long size) {
+        throw new IllegalStateException("a batch file was skipped without a context that skips");
+    }
+
     /** A semantic relation between two emitted atoms (e.g. a commit {@code derives_from} its parent). */
     void relation(ContentHash source, ContentHash target, String relationType, Double weight);
 

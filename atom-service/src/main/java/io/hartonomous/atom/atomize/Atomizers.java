@@ -55,7 +55,7 @@ public class Atomizers {
     }
 
     /** The reader of a batch: a tar archive whose files are atomized each by its own modality, the archive not kept. */
-    public Atomizer batch() {
+    public TarArchiveAtomizer batch() {
         return TarArchiveAtomizer.batch(this::chooseEmbedded);
     }
 

@@ -29,6 +29,34 @@ public record Job(UUID id, int tenant, String fileName, String contentType, JobS
         return options().path("prefix").asText("");
     }
 
+    /**
+     * A batch's files the tenant already had when the job first looked (pinned without being
+     * atomized again), or null before the job has looked.
+     */
+    public java.util.Set<ContentHash> knownFiles() {
+        var known = options().path("knownFiles");
+        if (known.isMissingNode() || known.isNull()) {
+            return null;
+        }
+        String packed = known.asText("");
+        return packed.isEmpty() ? java.util.Set.of()
+                : io.hartonomous.atom.store.HashSet32.unpack(java.util.Base64.getDecoder().decode(packed));
+    }
+
+    /** {@code optionsJson} with the batch's known files recorded (SHA-256 digests, packed, base64). */
+    static String withKnownFiles(String optionsJson, java.util.Collection<ContentHash> known) {
+        com.fasterxml.jackson.databind.node.ObjectNode node;
+        try {
+            node = optionsJson == null || optionsJson.isBlank() ? JSON.createObjectNode()
+                    : (com.fasterxml.jackson.databind.node.ObjectNode) JSON.readTree(optionsJson);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException("unreadable job options: " + optionsJson, e);
+        }
+        node.put("knownFiles", known.isEmpty() ? ""
+                : java.util.Base64.getEncoder().encodeToString(io.hartonomous.atom.store.HashSet32.pack(known)));
+        return node.toString();
+    }
+
     /** The job's options (an empty object when it has none). */
     private com.fasterxml.jackson.databind.JsonNode options() {
         if (optionsJson == null || optionsJson.isBlank()) {

@@ -42,6 +42,7 @@ public class JobRepository {
     private final String complete;
     private final String fail;
     private final String pendingOfOthers;
+    private final String recordKnownFiles;
     private final String usageReported;
     private final String rootCount;
     private final String unreportedFinished;
@@ -93,6 +94,9 @@ public class JobRepository {
                 WHERE r.TenantId = ? AND r.JobId = ?
                 ORDER BY r.RootId OFFSET ? ROWS FETCH NEXT ? ROWS ONLY""");
         this.usageReported = d.render("UPDATE dbo.IngestionJob SET UnreportedUsage = NULL WHERE JobId = ?");
+        this.recordKnownFiles = d.render("""
+                UPDATE dbo.IngestionJob SET OptionsJson = ?, PendingHashes = ?, UpdatedAt = ?
+                WHERE JobId = ? AND LeaseOwner = ? AND JobStatus = 'Processing' AND CurrentAtomOffset = 0""");
         this.pendingOfOthers = d.render("""
                 SELECT PendingHashes FROM dbo.IngestionJob
                 WHERE TenantId = ? AND JobId <> ? AND JobStatus IN ('Pending', 'Processing') AND PendingHashes IS NOT NULL""");
@@ -207,6 +211,17 @@ public class JobRepository {
     }
 
     /** Union of the pending sets of the tenant's other unfinished jobs. */
+    /**
+     * Records, before a batch's first chunk, the files it will pin without atomizing: in its options
+     * (so every run of the job skips the same files) and as its pending atoms (so that, until the
+     * job pins them, collection leaves them alone and their counts do not propagate). False when the
+     * job is no longer this owner's, or has committed a chunk.
+     */
+    boolean recordKnownFiles(SqlConnection conn, UUID id, String owner, String optionsJson, Set<ContentHash> known) {
+        byte[] packed = known.isEmpty() ? null : HashSet32.pack(known);
+        return Tx.execute(conn, recordKnownFiles, Arrays.asList(optionsJson, packed, now(), id, owner)).rowCount() == 1;
+    }
+
     public Set<ContentHash> pendingOfOthers(SqlConnection conn, int tenant, UUID except) {
         Set<ContentHash> all = new HashSet<>();
         for (Row r : Tx.execute(conn, pendingOfOthers, List.of(tenant, except))) {

@@ -190,7 +190,22 @@ public class JobRunner {
             reportUnreported(job, owner);
             return;
         }
-        ChunkSink sink = new ChunkSink(job, atomizer.modality(), owner);
+        BatchSkip skip = null;
+        if (job.batch()) {
+            // the files the tenant has are pinned, not atomized again: which ones is decided once,
+            // before the first chunk, and every run of the job skips the same ones
+            List<ContentHash> fileHashes;
+            try (InputStream in = new BufferedInputStream(spool.open(job.spoolPath()), 256 * 1024)) {
+                fileHashes = atomizers.batch().batchFileHashes(in, sniff);
+            }
+            Set<ContentHash> known = job.knownFiles();
+            if (known == null) {
+                known = recordKnownFiles(job, owner, fileHashes);
+                job = jobs.findForWorker(job.id()).orElseThrow(); // its pending atoms now hold them
+            }
+            skip = new BatchSkip(fileHashes, known);
+        }
+        ChunkSink sink = new ChunkSink(job, atomizer.modality(), owner, skip);
         TreeWriter.Ref root;
         try (InputStream in = new BufferedInputStream(spool.open(job.spoolPath()), 256 * 1024)) {
             TreeWriter tree = new TreeWriter(sink);
@@ -218,6 +233,42 @@ public class JobRunner {
         }
         sink.flush(root == null ? null : root.hash());
         metrics.counter("hartonomous_atom_ingested_bytes_total", "modality", atomizer.modality()).increment(job.totalBytes());
+    }
+
+    /** At most this many files of one batch are pinned without atomizing (their set is kept in the job's options). */
+    static final int MAX_SKIPPED_FILES = 10_000;
+
+    /** A batch's file hashes in archive order, and the known contents among them that are not atomized again. */
+    record BatchSkip(List<ContentHash> fileHashes, Set<ContentHash> known) {
+        boolean skips(long ordinal) {
+            return ordinal < fileHashes.size() && known.contains(fileHashes.get((int) ordinal));
+        }
+    }
+
+    /**
+     * Under the tenant's lock, the contents among a batch's files that the tenant has live (count
+     * above 0; at most {@link #MAX_SKIPPED_FILES}), recorded with the job before its first chunk.
+     */
+    private Set<ContentHash> recordKnownFiles(Job job, String owner, List<ContentHash> fileHashes) {
+        List<ContentHash> distinct = new ArrayList<>(new LinkedHashSet<>(fileHashes));
+        return Tx.inTransaction(atoms.database(), "find a batch's known files", conn -> {
+            atoms.lockTenant(conn, job.tenant());
+            Set<ContentHash> known = new LinkedHashSet<>();
+            for (int i = 0; i < distinct.size() && known.size() < MAX_SKIPPED_FILES; i += MAX_SKIPPED_FILES) {
+                List<ContentHash> slice = distinct.subList(i, Math.min(distinct.size(), i + MAX_SKIPPED_FILES));
+                Map<ContentHash, Long> counts = atoms.existing(conn, job.tenant(), slice);
+                for (ContentHash h : slice) {
+                    Long count = counts.get(h);
+                    if (count != null && count > 0 && known.size() < MAX_SKIPPED_FILES) {
+                        known.add(h);
+                    }
+                }
+            }
+            if (!jobs.recordKnownFiles(conn, job.id(), owner, Job.withKnownFiles(job.optionsJson(), known), known)) {
+                throw new HartonomousException(ErrorCode.CONFLICT, "Another worker took over job " + job.id() + ".");
+            }
+            return known;
+        });
     }
 
     /** What {@link #createAndPinKnown} pinned, and the finished job. */
@@ -300,6 +351,10 @@ public class JobRunner {
         private final String modality;
         private final Set<ContentHash> pending;
         private final String owner;
+        /** A batch's known files, not atomized again (null: not a batch). */
+        private final BatchSkip skip;
+        private final boolean batchJob;
+        private final String prefix;
         private final List<AtomNode> batch = new ArrayList<>();
         private final List<TreeWriter.Ref> derived = new ArrayList<>();
         private final List<AtomRepository.RelationSpec> relations = new ArrayList<>();
@@ -319,10 +374,23 @@ public class JobRunner {
             }
 
             @Override
+            public boolean skipEntry(long ordinal) {
+                return skip != null && skip.skips(ordinal);
+            }
+
+            @Override
+            public void skippedEntry(long ordinal, String name, ContentHash hash, long size) {
+                if (!skip.skips(ordinal) || !hash.equals(skip.fileHashes().get((int) ordinal))) {
+                    throw new IllegalStateException("file " + ordinal + " of the batch changed since it was hashed");
+                }
+                entries.add(new AtomRepository.Pin(hash, batchName(prefix, name)));
+            }
+
+            @Override
             public void entryRoot(TreeWriter.Ref root, String name) {
                 String source;
-                if (job.batch()) {
-                    source = batchName(job.prefix(), name);
+                if (batchJob) {
+                    source = batchName(prefix, name);
                 } else {
                     source = job.fileName() + "/" + name;
                     source = source.length() > 500 ? source.substring(source.length() - 500) : source;
@@ -367,9 +435,12 @@ public class JobRunner {
         private long emitted;
         private long committed;
 
-        ChunkSink(Job job, String modality, String owner) {
+        ChunkSink(Job job, String modality, String owner, BatchSkip skip) {
             this.job = job;
             this.owner = owner;
+            this.skip = skip;
+            this.batchJob = job.batch();
+            this.prefix = job.prefix();
             this.modality = modality;
             this.pending = new LinkedHashSet<>(HashSet32.unpack(job.pendingHashes()));
             this.committed = job.offset();

@@ -39,7 +39,7 @@ class AtomResumeIT {
     void jobKilledMidwayResumesToTheSameStoreAsAnUninterruptedRun() throws Exception {
         byte[] corpus = corpus(1_500_000);
         killAndResume("/api/v1/ingest?name=corpus.txt", "text/plain", corpus, List.of(ContentHash.sha256(corpus).hex()),
-                corpus);
+                corpus, null);
     }
 
     @Test
@@ -56,7 +56,29 @@ class AtomResumeIT {
         }
         io.hartonomous.atom.atomize.TestingTar.entry(tar, "copy/part-3.txt", '0', last);
         io.hartonomous.atom.atomize.TestingTar.end(tar);
-        killAndResume("/api/v1/ingest/batch?prefix=batch", "application/x-tar", tar.toByteArray(), roots, last);
+        killAndResume("/api/v1/ingest/batch?prefix=batch", "application/x-tar", tar.toByteArray(), roots, last, null);
+    }
+
+    @Test
+    void batchWithKnownFilesKilledMidwayPinsThemWithoutAtomizing() throws Exception {
+        // the tenant has one file of the batch when the job starts, so the job pins it without
+        // atomizing it; that file is unpinned while the job runs (its count drops to 0, but as the
+        // job's pending atom it is neither collected nor are its children's counts dropped) and the
+        // job is killed: the resumed job pins it, and the store ends as if the batch had been
+        // ingested alone, in one run, into an empty store
+        java.io.ByteArrayOutputStream tar = new java.io.ByteArrayOutputStream();
+        List<String> roots = new ArrayList<>();
+        byte[] known = corpus(300_000, 7);
+        io.hartonomous.atom.atomize.TestingTar.entry(tar, "docs/known.txt", '0', known);
+        roots.add(ContentHash.sha256(known).hex());
+        byte[] last = null;
+        for (int i = 0; i < 3; i++) {
+            last = corpus(400_000, 200 + i);
+            io.hartonomous.atom.atomize.TestingTar.entry(tar, "docs/new-" + i + ".txt", '0', last);
+            roots.add(ContentHash.sha256(last).hex());
+        }
+        io.hartonomous.atom.atomize.TestingTar.end(tar);
+        killAndResume("/api/v1/ingest/batch?prefix=batch", "application/x-tar", tar.toByteArray(), roots, last, known);
     }
 
     /**
@@ -64,8 +86,8 @@ class AtomResumeIT {
      * for the job; runs the same on a second database without interruption; both stores must match,
      * and {@code expected} must read back as the content of the last of {@code roots}.
      */
-    private void killAndResume(String path, String contentType, byte[] body, List<String> roots, byte[] expected)
-            throws Exception {
+    private void killAndResume(String path, String contentType, byte[] body, List<String> roots, byte[] expected,
+                               byte[] knownBefore) throws Exception {
         Path module = Path.of("").toAbsolutePath();
 
         TestingPostgres.Database interrupted = TestingPostgres.freshDatabase("resume");
@@ -80,8 +102,24 @@ class AtomResumeIT {
         String jobId;
         long offsetAtKill;
         try (TestingServiceProcess service = new TestingServiceProcess(module, "HARTONOMOUS_ATOM_PORT", interrupted, settings).start()) {
+            String knownHash = null;
+            if (knownBefore != null) {
+                knownHash = ContentHash.sha256(knownBefore).hex();
+                waitForStatus(interrupted, submit(service, "/api/v1/ingest?name=known.txt", "text/plain", knownBefore),
+                        "Completed", Duration.ofMinutes(2));
+            }
             jobId = submit(service, path, contentType, body);
             offsetAtKill = waitForProgress(interrupted, jobId, 2_000);
+            if (knownHash != null) {
+                // the job recorded the known file before its first chunk: unpinning it now leaves it to the job
+                assertThat(rows(interrupted, "SELECT OptionsJson FROM dbo.IngestionJob WHERE JobId = '" + jobId + "'").get(0))
+                        .contains("knownFiles");
+                HttpResponse<String> unpin = http.send(HttpRequest.newBuilder(service.uri("/api/v1/roots/" + knownHash))
+                        .header("Authorization", "Bearer " + TestingTokens.token(TENANT, "ingest")).DELETE().build(),
+                        HttpResponse.BodyHandlers.ofString());
+                assertThat(unpin.statusCode()).as(unpin.body()).isEqualTo(200);
+                assertThat(status(interrupted, jobId)).isEqualTo("Processing");
+            }
             service.kill();
         }
         assertThat(status(interrupted, jobId)).isEqualTo("Processing");

@@ -113,11 +113,22 @@ class BatchIngestTest {
         assertThat(lineage.getString("activities[0].used[0].sha256")).isEqualTo(sha256(tar));
         assertThat(lineage.getString("wasDerivedFrom[0].type")).isEqualTo("extraction");
 
-        // the same batch again writes no atom; unpinning a content shared by two names drops both pins
+        // the same batch again writes no atom and atomizes no file again (the tenant has them all):
+        // each is hashed and pinned under its new name; unpinning a content shared by two names drops both pins
         long before = atoms(db, tenant);
-        batch(tenant, tar, "release-2").then().statusCode(201).body("atomsCreated", equalTo(0))
-                .body("roots", equalTo(FILES.size()));
+        String again = batch(tenant, tar, "release-2").then().statusCode(201).body("atomsCreated", equalTo(0))
+                .body("atomsReused", equalTo(0)).body("roots", equalTo(FILES.size())).extract().path("jobId");
         assertThat(atoms(db, tenant)).isEqualTo(before);
+        assertThat(TestingStore.count(db, "SELECT CurrentAtomOffset FROM dbo.IngestionJob WHERE JobId = '" + again + "'"))
+                .as("atom nodes the second batch processed").isZero();
+        assertThat(TestingStore.count(db, "SELECT COUNT(*) FROM dbo.AtomRoot WHERE TenantId = " + tenant
+                + " AND SourceName LIKE 'release-2/%'")).isEqualTo(FILES.size());
+        assertThat(TestingStore.count(db, "SELECT COUNT(*) FROM dbo.IngestionJob WHERE JobId = '" + again
+                + "' AND PendingHashes IS NULL AND JobStatus = 'Completed'")).isEqualTo(1);
+        assertThat(TestingStore.countMismatches(db, tenant)).isEmpty();
+        for (Map.Entry<String, String> f : FILES.entrySet()) {
+            assertThat(content(tenant, sha256(resource(f.getValue())))).as(f.getKey()).isEqualTo(resource(f.getValue()));
+        }
         String objects = sha256(resource("Objects.java"));
         given().auth().oauth2(token(tenant)).when().delete("/api/v1/roots/" + objects).then().statusCode(200);
         assertThat(TestingStore.count(db, "SELECT COUNT(*) FROM dbo.AtomRoot WHERE TenantId = " + tenant
@@ -136,6 +147,42 @@ class BatchIngestTest {
         assertThat(atoms(db, tenant)).isEqualTo(before);
         given().auth().oauth2(token(tenant)).queryParam("size", 100).when().get("/api/v1/roots")
                 .then().statusCode(200).body(containsString("licence/GPL-3.txt"));
+    }
+
+    @Test
+    void aBatchAtomizesOnlyTheFilesTheTenantDoesNotHave() throws Exception {
+        int tenant = 7206;
+        batch(tenant, tar(Map.of("a/GPL-3.txt", "GPL-3.txt", "a/colorsys.py", "colorsys.py")), null).then().statusCode(201);
+        String gpl = sha256(resource("GPL-3.txt"));
+        String csv = sha256(resource("debian.csv"));
+        assertThat(live(db, tenant)).containsEntry(gpl, 1L);
+        long before = atoms(db, tenant);
+
+        // one known file under two names, one new file
+        Map<String, String> files = new LinkedHashMap<>();
+        files.put("b/GPL-3.txt", "GPL-3.txt");
+        files.put("b/data/debian.csv", "debian.csv");
+        files.put("b/licence", "GPL-3.txt");
+        JsonPath job = batch(tenant, tar(files), null).then().statusCode(201).body("roots", equalTo(3))
+                .extract().jsonPath();
+
+        assertThat(job.getLong("atomsCreated")).isPositive().isEqualTo(atoms(db, tenant) - before);
+        // only the new file was atomized: the job processed as many nodes as a batch of that file alone
+        long processed = TestingStore.count(db, "SELECT CurrentAtomOffset FROM dbo.IngestionJob WHERE JobId = '"
+                + job.getString("jobId") + "'");
+        int other = tenant + 1;
+        String alone = batch(other, tar(Map.of("b/data/debian.csv", "debian.csv")), null).then().statusCode(201)
+                .extract().path("jobId");
+        assertThat(processed).isEqualTo(TestingStore.count(db, "SELECT CurrentAtomOffset FROM dbo.IngestionJob WHERE JobId = '"
+                + alone + "'"));
+        assertThat(live(db, tenant)).containsEntry(gpl, 3L).containsEntry(csv, 1L);
+        assertThat(content(tenant, csv)).isEqualTo(resource("debian.csv"));
+        assertThat(content(tenant, gpl)).isEqualTo(resource("GPL-3.txt"));
+        assertThat(TestingStore.count(db, "SELECT COUNT(*) FROM dbo.AtomRoot WHERE TenantId = " + tenant
+                + " AND encode(RootHash, 'hex') = '" + gpl + "' AND SourceName IN ('b/GPL-3.txt', 'b/licence')")).isEqualTo(2);
+        assertThat(TestingStore.countMismatches(db, tenant)).isEmpty();
+        // another tenant's known content is not this tenant's: its batch atomizes everything
+        assertThat(live(db, other)).containsEntry(csv, 1L).doesNotContainKey(gpl);
     }
 
     @Test

@@ -13,6 +13,8 @@ import io.hartonomous.common.hash.ContentHash;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 import java.util.function.Function;
 
@@ -60,6 +62,41 @@ public final class TarArchiveAtomizer implements Atomizer {
     /** The archive as a batch of files: only the files are atomized, as top-level trees of their own. */
     public static TarArchiveAtomizer batch(Function<Sniff, Atomizer> entries) {
         return new TarArchiveAtomizer(entries, false);
+    }
+
+    /**
+     * The SHA-256 of each file of a batch, in archive order — the files {@link #atomize} would
+     * atomize, checked the same way (a hostile batch fails here already) — read and hashed only.
+     */
+    public List<ContentHash> batchFileHashes(InputStream in, Sniff sniff) throws IOException {
+        if (framing) {
+            throw new IllegalStateException("only a batch lists its files' hashes");
+        }
+        List<ContentHash> hashes = new ArrayList<>();
+        atomize(in, sniff, new TreeWriter(node -> {
+            throw new IllegalStateException("hashing a batch's files emitted an atom");
+        }), new AtomizeContext() {
+            @Override
+            public void derivedRoot(TreeWriter.Ref root, String relationType) {
+                throw new IllegalStateException("hashing a batch's files declared a view");
+            }
+
+            @Override
+            public void relation(ContentHash source, ContentHash target, String relationType, Double weight) {
+                throw new IllegalStateException("hashing a batch's files declared a relation");
+            }
+
+            @Override
+            public boolean skipEntry(long ordinal) {
+                return true;
+            }
+
+            @Override
+            public void skippedEntry(long ordinal, String name, ContentHash hash, long size) {
+                hashes.add(hash);
+            }
+        });
+        return hashes;
     }
 
     @Override
@@ -172,8 +209,13 @@ public final class TarArchiveAtomizer implements Atomizer {
                 if (++files > MAX_ENTRIES) {
                     throw new MalformedInputException("The tar archive holds more than " + MAX_ENTRIES + " files.");
                 }
-                TreeWriter.Ref ref = writeEntry(content, name, dataSize, tree, context);
-                context.entryRoot(ref, name);
+                if (!framing && context.skipEntry(files - 1)) {
+                    content.skipAll();
+                    context.skippedEntry(files - 1, name, content.finish(), dataSize);
+                } else {
+                    TreeWriter.Ref ref = writeEntry(content, name, dataSize, tree, context);
+                    context.entryRoot(ref, name);
+                }
             } else if (framing) {
                 tree.open(MODALITY, "tar-data");
                 BinaryAtomizer.writeChunked(content, tree, MODALITY, "chunk", "bytes");
