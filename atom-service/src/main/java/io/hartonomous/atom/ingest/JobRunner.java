@@ -199,7 +199,9 @@ public class JobRunner {
                 fileHashes = atomizers.batch().batchFileHashes(in, sniff);
             }
             Set<ContentHash> known = job.knownFiles();
-            if (known == null) {
+            if (known == null && job.offset() > 0) {
+                known = Set.of(); // begun by a version that skipped nothing: go on the same way
+            } else if (known == null) {
                 known = recordKnownFiles(job, owner, fileHashes);
                 job = jobs.findForWorker(job.id()).orElseThrow(); // its pending atoms now hold them
             }
