@@ -311,6 +311,7 @@ public class JobRunner {
         });
         Job job = jobs.findForWorker(id).orElseThrow();
         reportUnreported(job, owner);
+        atoms.refreshStatisticsIfGrown();
         metrics.counter("hartonomous_atom_jobs_total", "outcome", "completed").increment();
         notifier.completed(tenant, root);
         return new KnownPinned(jobs.findForWorker(id).orElseThrow(), pinned);

@@ -197,6 +197,13 @@ public class AtomRepository {
         tables.put("dbo.AtomComposition", List.of("TenantId", "ParentAtomHash", "ComponentAtomHash"));
         tables.put("dbo.IngestionJob", List.of("TenantId", "JobStatus"));
         tables.put("dbo.AtomRoot", List.of("TenantId", "RootHash", "JobId"));
+        // the lineage tables other lineage rows reference: a foreign-key check plans once per
+        // connection and keeps a plan made while the table was a few pages (a scan), so every
+        // job's single-row inserts into provenance.Used and WasDerivedFrom grew slower with the
+        // number of jobs (0.14 ms at first, 0.85 ms after 2,000 jobs) until the tables were analyzed
+        tables.put("provenance.Activity", List.of());
+        tables.put("provenance.Entity", List.of());
+        tables.put("provenance.Agent", List.of());
         tables.forEach((table, columns) ->
                 Tx.execute(db, db.dialect().refreshStatistics(table, columns), List.of(), "refresh statistics"));
     }
@@ -362,6 +369,7 @@ public class AtomRepository {
             deltas.merge(pin.hash(), 1L, Long::sum);
         }
         Tx.execute(conn, insertPins.sql(), insertPins.bind(rows));
+        insertedSinceAnalyze.addAndGet(rows.size()); // (each pin comes with its lineage rows)
         adjust(conn, tenant, deltas, pending);
     }
 
