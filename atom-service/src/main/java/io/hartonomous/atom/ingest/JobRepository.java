@@ -210,7 +210,6 @@ public class JobRepository {
         return out;
     }
 
-    /** Union of the pending sets of the tenant's other unfinished jobs. */
     /**
      * Records, before a batch's first chunk, the files it will pin without atomizing: in its options
      * (so every run of the job skips the same files) and as its pending atoms (so that, until the
@@ -222,6 +221,7 @@ public class JobRepository {
         return Tx.execute(conn, recordKnownFiles, Arrays.asList(optionsJson, packed, now(), id, owner)).rowCount() == 1;
     }
 
+    /** Union of the pending sets of the tenant's other unfinished jobs. */
     public Set<ContentHash> pendingOfOthers(SqlConnection conn, int tenant, UUID except) {
         Set<ContentHash> all = new HashSet<>();
         for (Row r : Tx.execute(conn, pendingOfOthers, List.of(tenant, except))) {
