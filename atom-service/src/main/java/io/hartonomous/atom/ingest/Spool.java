@@ -37,7 +37,9 @@ public class Spool {
     public Spooled write(UUID jobId, InputStream body) {
         Path file = dir.resolve(jobId + ".upload");
         try {
-            Files.createDirectories(dir);
+            if (!Files.isDirectory(dir)) { // (createDirectories throws and catches when it exists)
+                Files.createDirectories(dir);
+            }
             Sha256 sha = new Sha256();
             long size = 0;
             byte[] buffer = new byte[64 * 1024];

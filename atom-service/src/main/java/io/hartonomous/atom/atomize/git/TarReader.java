@@ -216,10 +216,9 @@ public final class TarReader {
     }
 
     public static boolean checksumMatches(byte[] b) {
-        long stored;
-        try {
-            stored = number(b, 148, 8);
-        } catch (MalformedInputException e) {
+        // a sniffed head that is no tar at all has anything there: no exception for that
+        long stored = parse(b, 148, 8);
+        if (stored < 0) {
             return false;
         }
         long sum = 0;
@@ -240,11 +239,26 @@ public final class TarReader {
 
     /** An octal field, or a GNU base-256 one (high bit of the first byte set). */
     public static long number(byte[] b, int offset, int length) throws MalformedInputException {
+        long v = parse(b, offset, length);
+        if (v == OUT_OF_RANGE) {
+            throw new MalformedInputException("The tar archive has a number out of range.");
+        }
+        if (v < 0) {
+            throw new MalformedInputException("The tar archive has a malformed number in a header.");
+        }
+        return v;
+    }
+
+    private static final long MALFORMED = -1;
+    private static final long OUT_OF_RANGE = -2;
+
+    /** {@link #number}, or {@link #MALFORMED} or {@link #OUT_OF_RANGE}. */
+    private static long parse(byte[] b, int offset, int length) {
         if ((b[offset] & 0x80) != 0) {
             long v = b[offset] & 0x7f;
             for (int i = 1; i < length; i++) {
                 if (v > (Long.MAX_VALUE >>> 8)) {
-                    throw new MalformedInputException("The tar archive has a number out of range.");
+                    return OUT_OF_RANGE;
                 }
                 v = (v << 8) | (b[offset + i] & 0xff);
             }
@@ -257,8 +271,11 @@ public final class TarReader {
             i++;
         }
         for (; i < end && b[i] != 0 && b[i] != ' '; i++) {
-            if (b[i] < '0' || b[i] > '7' || v > (Long.MAX_VALUE >>> 3)) {
-                throw new MalformedInputException("The tar archive has a malformed number in a header.");
+            if (b[i] < '0' || b[i] > '7') {
+                return MALFORMED;
+            }
+            if (v > (Long.MAX_VALUE >>> 3)) {
+                return OUT_OF_RANGE;
             }
             v = (v << 3) | (b[i] - '0');
         }
