@@ -45,6 +45,11 @@ final class Corpora {
 
     /** UTF-8 text files of /usr/share/doc (no .gz, no NUL byte), sorted by path, up to {@code maxBytes}. */
     static Corpus text(Path dir, long maxBytes) throws IOException {
+        return text(dir, 0, maxBytes);
+    }
+
+    /** As {@link #text(Path, long)}, leaving out the first {@code skipBytes} of such files (another corpus's). */
+    static Corpus text(Path dir, long skipBytes, long maxBytes) throws IOException {
         List<Path> candidates;
         try (Stream<Path> walk = Files.walk(Path.of("/usr/share/doc"))) {
             candidates = walk.filter(Files::isRegularFile).filter(p -> !p.toString().endsWith(".gz"))
@@ -52,6 +57,7 @@ final class Corpora {
         }
         List<Path> files = new ArrayList<>();
         long total = 0;
+        long skipped = 0;
         Files.createDirectories(dir);
         for (Path p : candidates) {
             if (total >= maxBytes) {
@@ -65,6 +71,10 @@ final class Corpora {
             if (!isText(bytes)) {
                 continue;
             }
+            if (skipped < skipBytes) {
+                skipped += size;
+                continue;
+            }
             Path copy = dir.resolve(String.format("%05d-%s", files.size(), p.getFileName()));
             Files.write(copy, bytes);
             files.add(copy);
@@ -73,8 +83,13 @@ final class Corpora {
         return new Corpus("text (/usr/share/doc)", files, total);
     }
 
-    /** .java entries of the running JDK's src.zip, sorted by name, up to {@code maxBytes}. */
+    /** .java entries of the running JDK's src.zip under java.base/java/, sorted by name, up to {@code maxBytes}. */
     static Corpus java(Path dir, long maxBytes) throws IOException {
+        return java(dir, "java.base/java/", maxBytes);
+    }
+
+    /** .java entries of the running JDK's src.zip under {@code prefix}, sorted by name, up to {@code maxBytes}. */
+    static Corpus java(Path dir, String prefix, long maxBytes) throws IOException {
         Path zip = Path.of(System.getProperty("java.home"), "lib", "src.zip");
         List<Path> files = new ArrayList<>();
         long total = 0;
@@ -83,7 +98,7 @@ final class Corpora {
             List<ZipEntry> entries = new ArrayList<>();
             for (Enumeration<? extends ZipEntry> e = z.entries(); e.hasMoreElements(); ) {
                 ZipEntry entry = e.nextElement();
-                if (entry.getName().startsWith("java.base/java/") && entry.getName().endsWith(".java")) {
+                if (entry.getName().startsWith(prefix) && entry.getName().endsWith(".java")) {
                     entries.add(entry);
                 }
             }
@@ -101,7 +116,7 @@ final class Corpora {
                 total += Files.size(copy);
             }
         }
-        return new Corpus("java (JDK src.zip, java.base)", files, total);
+        return new Corpus("java (JDK src.zip, " + prefix.substring(0, prefix.indexOf('/')) + ")", files, total);
     }
 
     /** The quantized all-MiniLM-L6-v2 ONNX file from the langchain4j artifact on the class path. */
