@@ -17,6 +17,9 @@ public final class TarReader {
     private static final int BLOCK = 512;
     /** Longest GNU long name or pax header accepted (both are held in memory). */
     private static final int MAX_META = 1 << 20;
+    /** What {@link #parse} answers for a field that is not a number, and for one beyond a long. */
+    private static final long MALFORMED = -1;
+    private static final long OUT_OF_RANGE = -2;
 
     /** One entry: its path, type ({@code '0'} file, {@code '5'} directory, {@code '1'}/{@code '2'} links, …). */
     record Entry(String name, char type, long size, String linkName) {
@@ -248,9 +251,6 @@ public final class TarReader {
         }
         return v;
     }
-
-    private static final long MALFORMED = -1;
-    private static final long OUT_OF_RANGE = -2;
 
     /** {@link #number}, or {@link #MALFORMED} or {@link #OUT_OF_RANGE}. */
     private static long parse(byte[] b, int offset, int length) {
