@@ -47,9 +47,9 @@ public class ManageRepository {
                 WHERE TenantId = ? AND JobStatus = 'Completed'""");
         // parents before children (a parent is always longer), so the FK from an edge never
         // points at an atom deleted in an earlier batch
-        this.deadBatch = d.render("""
-                SELECT AtomId, ContentHash FROM dbo.Atom WHERE TenantId = ? AND ReferenceCount = 0
-                ORDER BY ContentLength DESC, AtomId OFFSET 0 ROWS FETCH NEXT ? ROWS ONLY""");
+        // (the dead-atom index holds them in this order on PostgreSQL)
+        this.deadBatch = d.render("SELECT a.AtomId, a.ContentHash FROM dbo.Atom a WHERE a.TenantId = ? AND "
+                + d.deadAtom("a") + " ORDER BY a.ContentLength DESC, a.AtomId OFFSET 0 ROWS FETCH NEXT ? ROWS ONLY");
         this.deleteRelations = d.render("DELETE FROM dbo.AtomRelation WHERE TenantId = ? AND ")
                 + d.inList("TargetAtomId", SqlType.BIGINT, 2);
         this.deleteEdges = d.render("DELETE FROM dbo.AtomComposition WHERE TenantId = ? AND ")

@@ -205,4 +205,10 @@ public final class PostgresDialect implements SqlDialect {
         }
         return table;
     }
+
+    @Override
+    public String deadAtom(String alias) {
+        requireIdentifier(alias);
+        return alias + ".IsDead = 1";
+    }
 }

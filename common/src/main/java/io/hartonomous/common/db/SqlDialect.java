@@ -120,4 +120,12 @@ public sealed interface SqlDialect permits PostgresDialect, SqlServerDialect {
      * 40,000-edge chunk). SQL Server: none (memory grants are per query).
      */
     java.util.Optional<String> transactionWorkMemory(int megabytes);
+
+    /**
+     * A predicate "the dbo.Atom row {@code alias} has no reference left" that the dead-atom index
+     * answers. PostgreSQL: {@code alias.IsDead = 1}, a stored flag computed from the count (V15: no
+     * index may cover ReferenceCount, or no count change could be a HOT update). SQL Server:
+     * {@code alias.ReferenceCount = 0}, the reference's filtered index.
+     */
+    String deadAtom(String alias);
 }

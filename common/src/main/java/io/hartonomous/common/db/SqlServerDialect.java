@@ -229,4 +229,10 @@ public final class SqlServerDialect implements SqlDialect {
         // statistics objects, not columns: the table's all
         return "UPDATE STATISTICS " + PostgresDialect.requireIdentifier(table);
     }
+
+    @Override
+    public String deadAtom(String alias) {
+        PostgresDialect.requireIdentifier(alias);
+        return alias + ".ReferenceCount = 0";
+    }
 }

@@ -476,6 +476,12 @@ class SqlServerDialectTest {
     }
 
     @Test
+    void deadAtomsAreTheFilterOfTheReferenceIndex() {
+        assertThat(dialect.deadAtom("a")).isEqualTo("a.ReferenceCount = 0");
+        assertThatThrownBy(() -> dialect.deadAtom("a; DROP TABLE dbo.Atom")).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
     void jsonRejectsNonFiniteNumbers() {
         List<Column> cols = List.of(Column.of("V", SqlType.DOUBLE));
         assertThatThrownBy(() -> SqlServerDialect.json(cols, List.<Object[]>of(new Object[]{Double.NaN})))

@@ -108,7 +108,7 @@ public class SearchRepository {
                 SELECT u.TenantId, u.AtomId
                 FROM dbo.Atom a
                 JOIN dbo.SearchUnit u ON u.TenantId = a.TenantId AND u.AtomId = a.AtomId
-                WHERE a.ReferenceCount = 0
+                WHERE\s""" + d.deadAtom("a") + """
                   AND NOT EXISTS (SELECT 1 FROM dbo.AtomRoot r WHERE r.TenantId = u.TenantId AND r.RootHash = u.RootHash)
                 ORDER BY u.TenantId, u.AtomId
                 OFFSET 0 ROWS FETCH NEXT ? ROWS ONLY""");

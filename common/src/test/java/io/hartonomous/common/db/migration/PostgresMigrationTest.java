@@ -15,6 +15,7 @@ import java.sql.Statement;
 import java.sql.Timestamp;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 import java.util.TreeSet;
 import org.flywaydb.core.Flyway;
@@ -281,6 +282,51 @@ class PostgresMigrationTest {
                     assertThat(periods.get(1)[0]).isEqualTo(updatedStart);
                 }
             }
+        }
+    }
+
+    @Test
+    void referenceCountChangesAreHotUpdatesAndIsDeadFollowsTheCount() throws SQLException {
+        try (Connection c = db.connect()) {
+            // no index may cover the count, or no count change could be a heap-only-tuple update (V15)
+            try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(
+                    "SELECT indexrelid::regclass::text, pg_get_indexdef(indexrelid) FROM pg_index"
+                            + " WHERE indrelid = 'dbo.atom'::regclass")) {
+                int indexes = 0;
+                while (rs.next()) {
+                    indexes++;
+                    assertThat(rs.getString(2).toLowerCase(Locale.ROOT)).as(rs.getString(1)).doesNotContain("referencecount");
+                }
+                assertThat(indexes).isGreaterThanOrEqualTo(5);
+            }
+            c.setAutoCommit(false);
+            long atomId = insertAtom(c, 915, "hot".getBytes(StandardCharsets.UTF_8));
+            String dead = "SELECT IsDead FROM dbo.Atom WHERE AtomId = ?";
+            assertThat(count(c, dead, atomId)).isEqualTo(1);
+            String hot = "SELECT pg_stat_get_xact_tuples_hot_updated('dbo.atom'::regclass)";
+            execute(c, "UPDATE dbo.Atom SET ReferenceCount = 1 WHERE AtomId = ?", atomId);
+            assertThat(count(c, dead, atomId)).isZero();
+            long before = count(c, hot);
+            execute(c, "UPDATE dbo.Atom SET ReferenceCount = 2 WHERE AtomId = ?", atomId);
+            execute(c, "UPDATE dbo.Atom SET ReferenceCount = 1 WHERE AtomId = ?", atomId);
+            assertThat(count(c, hot) - before).as("count changes that keep the atom alive are HOT").isEqualTo(2);
+            execute(c, "UPDATE dbo.Atom SET ReferenceCount = 0 WHERE AtomId = ?", atomId);
+            assertThat(count(c, dead, atomId)).isEqualTo(1);
+            assertThat(count(c, "SELECT count(*) FROM dbo.Atom WHERE TenantId = 915 AND IsDead = 1")).isEqualTo(1);
+            // the dialect's predicate is the one the dead-atom index answers, in garbage collection's order
+            execute(c, "SET LOCAL enable_seqscan = off");
+            List<String> plan = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement("EXPLAIN SELECT a.AtomId FROM dbo.Atom a WHERE a.TenantId = ? AND "
+                    + new io.hartonomous.common.db.PostgresDialect().deadAtom("a") + " ORDER BY a.ContentLength DESC, a.AtomId LIMIT 10")) {
+                ps.setInt(1, 915);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        plan.add(rs.getString(1));
+                    }
+                }
+            }
+            assertThat(String.join("\n", plan)).contains("using ix_atom_deadatoms").doesNotContain("Sort");
+            c.rollback();
         }
     }
 

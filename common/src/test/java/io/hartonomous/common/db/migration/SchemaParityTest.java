@@ -68,7 +68,11 @@ class SchemaParityTest {
     /** Columns that exist only on PostgreSQL. */
     static final Map<String, String> POSTGRESQL_ONLY = Map.ofEntries(
             entry("graph.AtomEdge.FromAtomId", "a plain table has no $from_id: the edge names its source node"),
-            entry("graph.AtomEdge.ToAtomId", "a plain table has no $to_id: the edge names its target node"));
+            entry("graph.AtomEdge.ToAtomId", "a plain table has no $to_id: the edge names its target node"),
+            entry("dbo.Atom.IsDead", "stored flag (ReferenceCount = 0) for the dead-atom index: an index on "
+                    + "ReferenceCount itself would keep every count change from being a HOT update (V15); "
+                    + "SQL Server filters its index on ReferenceCount"),
+            entry("dbo.AtomHistory.IsDead", "history table of dbo.Atom: the versioning trigger copies rows positionally"));
 
     /** Types that only SQL Server has; every column of such a type must be in SQL_SERVER_ONLY. */
     static final Set<String> SQL_SERVER_ONLY_TYPES = Set.of("GEOMETRY", "GEOGRAPHY", "HIERARCHYID", "VECTOR");
