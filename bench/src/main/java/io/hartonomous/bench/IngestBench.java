@@ -163,6 +163,7 @@ public final class IngestBench {
                                 signer.sign(tenant, "bench", List.of("ingest", "admin"), Duration.ofHours(4)), clients, copyRate);
                     }
                 }
+                report.add(countUpdates(sql));
                 if (statements) {
                     printStatements(sql);
                 }
@@ -627,6 +628,25 @@ public final class IngestBench {
             s.execute("VACUUM dbo.Atom, dbo.AtomComposition, dbo.TensorAtomCoefficient");
         }
         return seconds;
+    }
+
+    /**
+     * How many row updates of dbo.Atom (reference counts, nearly all) the run made, and how many of
+     * them were HOT (heap-only: the new row version on the same page, no new index entries). The
+     * service's connections publish their counters within 10 s of going idle; each corpus's COPY
+     * measurements take longer than that after its last update.
+     */
+    private static String countUpdates(Connection sql) throws Exception {
+        try (Statement s = sql.createStatement()) {
+            try (ResultSet r = s.executeQuery(
+                    "SELECT n_tup_upd, n_tup_hot_upd FROM pg_stat_user_tables WHERE relid = 'dbo.atom'::regclass")) {
+                r.next();
+                long updates = r.getLong(1);
+                long hot = r.getLong(2);
+                return String.format("dbo.Atom row updates (reference counts): %d, of which HOT (no new index entries): %d (%.0f %%)",
+                        updates, hot, updates == 0 ? 0.0 : 100.0 * hot / updates);
+            }
+        }
     }
 
     /** With -Dbench.statements=true: where the database spent its time (pg_stat_statements). */
