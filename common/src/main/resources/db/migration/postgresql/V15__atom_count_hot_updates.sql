@@ -20,6 +20,9 @@
 -- before their components). The reference's ReferenceCount key was constant within its filter,
 -- and LastAccessedUtc is never written.
 --
+-- On an existing store this rewrites dbo.Atom and dbo.AtomHistory under an exclusive lock:
+-- see k8s/README.md ("Flyway migrations") for running it ahead of a rollout.
+--
 -- SQL Server updates rows in place and maintains a filtered index only for rows that enter or
 -- leave its filter, so it keeps IX_Atom_DeadAtoms on ReferenceCount = 0 and has no IsDead.
 -- =====================================================================================
