@@ -138,11 +138,8 @@ public class AtomRepository {
         return db;
     }
 
-    /** Rows this instance inserted into the atom tables since it last refreshed their statistics. */
-    private final java.util.concurrent.atomic.AtomicLong insertedSinceAnalyze = new java.util.concurrent.atomic.AtomicLong();
-    /** Rows inserted by this instance when it last refreshed them. */
-    private volatile long insertedAtAnalyze;
-    private long insertedTotal;
+    /** When to refresh the statistics, from the rows this instance inserted into the atom tables. */
+    private final StatisticsRefreshPolicy refreshPolicy = new StatisticsRefreshPolicy();
     private final java.util.concurrent.atomic.AtomicBoolean analyzing = new java.util.concurrent.atomic.AtomicBoolean();
     private static final java.util.concurrent.ExecutorService ANALYZER = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
         Thread t = new Thread(r, "atom-analyze");
@@ -152,7 +149,8 @@ public class AtomRepository {
 
     /**
      * Refreshes the statistics when the tables grew by a fifth (or by 1,000 rows while small) since
-     * the last refresh by this instance — in the background, one refresh at a time, never on the
+     * the last refresh by this instance, or a tenant new to the statistics inserted 1,000 rows
+     * ({@link StatisticsRefreshPolicy}) — in the background, one refresh at a time, never on the
      * write path (measured: refreshing on the committing thread took a quarter of a large
      * ingestion's time). Stale statistics are not a small matter here: a table the planner believes
      * empty gets its hash lookups planned as scans of the tenant's whole index (a 950-edge insert
@@ -161,14 +159,12 @@ public class AtomRepository {
      * the tables doubled made IngestResourceTest's 3 MB read time out).
      */
     public void refreshStatisticsIfGrown() {
-        long inserted = insertedSinceAnalyze.get();
-        if (inserted < Math.max(1000, insertedAtAnalyze / 5) || !analyzing.compareAndSet(false, true)) {
+        if (!analyzing.compareAndSet(false, true)) {
             return;
         }
-        insertedSinceAnalyze.addAndGet(-inserted);
-        synchronized (this) {
-            insertedTotal += inserted;
-            insertedAtAnalyze = insertedTotal;
+        if (!refreshPolicy.begin()) {
+            analyzing.set(false);
+            return;
         }
         ANALYZER.execute(() -> {
             try {
@@ -276,7 +272,7 @@ public class AtomRepository {
         }
         List<Object> params = insertAtoms.bind(rows);
         Tx.execute(conn, insertAtoms.sql(), params);
-        insertedSinceAnalyze.addAndGet(rows.size());
+        refreshPolicy.inserted(tenant, rows.size());
     }
 
     /** Inserts the edges of composites in one statement. */
@@ -291,7 +287,7 @@ public class AtomRepository {
         }
         if (!rows.isEmpty()) {
             Tx.execute(conn, insertEdges.sql(), insertEdges.bind(rows));
-            insertedSinceAnalyze.addAndGet(rows.size());
+            refreshPolicy.inserted(tenant, rows.size());
         }
     }
 
@@ -369,7 +365,7 @@ public class AtomRepository {
             deltas.merge(pin.hash(), 1L, Long::sum);
         }
         Tx.execute(conn, insertPins.sql(), insertPins.bind(rows));
-        insertedSinceAnalyze.addAndGet(rows.size()); // (each pin comes with its lineage rows)
+        refreshPolicy.inserted(tenant, rows.size()); // (each pin comes with its lineage rows)
         adjust(conn, tenant, deltas, pending);
     }
 

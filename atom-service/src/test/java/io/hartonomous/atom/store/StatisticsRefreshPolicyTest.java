@@ -1,0 +1,53 @@
+package io.hartonomous.atom.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
+
+class StatisticsRefreshPolicyTest {
+
+    @Test
+    void refreshesWhileSmallEveryThousandRowsThenWhenTheTablesGrewByAFifth() {
+        StatisticsRefreshPolicy policy = new StatisticsRefreshPolicy();
+        policy.inserted(1, 999);
+        assertThat(policy.begin()).isFalse();
+        policy.inserted(1, 1);
+        assertThat(policy.begin()).isTrue();
+        assertThat(policy.begin()).as("counts start over").isFalse();
+
+        policy.inserted(1, 999_000); // 1,000,000 in all
+        assertThat(policy.begin()).isTrue();
+        policy.inserted(1, 199_999);
+        assertThat(policy.begin()).as("a fifth of 1,000,000 not reached").isFalse();
+        policy.inserted(1, 1);
+        assertThat(policy.begin()).isTrue();
+    }
+
+    @Test
+    void aTenantNewToTheStatisticsGetsThemRefreshedOnceItHasAThousandRows() {
+        StatisticsRefreshPolicy policy = new StatisticsRefreshPolicy();
+        policy.inserted(1, 5_000_000);
+        assertThat(policy.begin()).isTrue();
+
+        // far below a fifth of the store, but tenant 2 is unknown to the statistics
+        policy.inserted(2, 999);
+        assertThat(policy.begin()).isFalse();
+        policy.inserted(2, 1);
+        assertThat(policy.begin()).isTrue();
+
+        // seen now: its further rows count as growth only
+        policy.inserted(2, 50_000);
+        assertThat(policy.begin()).isFalse();
+        // tenant 1, seen by the first refresh, is no new tenant either
+        policy.inserted(1, 50_000);
+        assertThat(policy.begin()).isFalse();
+
+        // a tenant below the threshold at a refresh stays unseen until it reaches it
+        policy.inserted(3, 10);
+        policy.inserted(4, 1_000);
+        assertThat(policy.begin()).isTrue(); // tenant 4
+        policy.inserted(3, 990);
+        assertThat(policy.begin()).as("tenant 3 reached 1,000 rows after the refresh that did not see it").isTrue();
+        assertThat(policy.begin()).isFalse();
+    }
+}
