@@ -331,6 +331,32 @@ class PostgresMigrationTest {
     }
 
     @Test
+    void v15UpgradesAStoreWithAtomsAndHistory() throws SQLException {
+        // a store at V14 with a dead atom, a live one and a history row, then the upgrade
+        TestingPostgres.Database old = TestingPostgres.freshDatabase("pg_upgrade_v15");
+        Flyway.configure().dataSource(old.jdbcUrl(), old.user(), old.password()).locations(LOCATION)
+                .target("14").load().migrate();
+        try (Connection c = old.connect()) {
+            long dead = insertAtom(c, 916, "dead".getBytes(StandardCharsets.UTF_8));
+            long live = insertAtom(c, 916, "live".getBytes(StandardCharsets.UTF_8));
+            execute(c, "UPDATE dbo.Atom SET ReferenceCount = 2 WHERE AtomId = ?", live);
+            execute(c, "UPDATE dbo.Atom SET Subtype = 'renamed' WHERE AtomId = ?", live); // a history row, count 2
+            Flyway.configure().dataSource(old.jdbcUrl(), old.user(), old.password()).locations(LOCATION).load().migrate();
+
+            assertThat(count(c, "SELECT IsDead FROM dbo.Atom WHERE AtomId = ?", dead)).isEqualTo(1);
+            assertThat(count(c, "SELECT IsDead FROM dbo.Atom WHERE AtomId = ?", live)).isZero();
+            assertThat(count(c, "SELECT IsDead FROM dbo.AtomHistory WHERE AtomId = ?", live)).isZero();
+            assertThat(count(c, "SELECT count(*) FROM dbo.AtomHistory WHERE IsDead IS NULL")).isZero();
+            assertThat(columnSignature(c, "atomhistory")).isEqualTo(columnSignature(c, "atom"));
+            // the versioning trigger still copies rows after the upgrade
+            execute(c, "UPDATE dbo.Atom SET Subtype = 'again' WHERE AtomId = ?", live);
+            assertThat(count(c, "SELECT count(*) FROM dbo.AtomHistory WHERE AtomId = ?", live)).isEqualTo(2);
+            assertThat(count(c, "SELECT count(*) FROM pg_class WHERE oid = 'dbo.atom'::regclass"
+                    + " AND 'fillfactor=90' = ANY(reloptions)")).isEqualTo(1);
+        }
+    }
+
+    @Test
     void historyTablesHaveTheColumnsOfTheirCurrentTablesInOrder() throws SQLException {
         // dbo.SystemVersioning() copies the old row positionally (INSERT ... SELECT ($1).*).
         try (Connection c = db.connect()) {
