@@ -202,6 +202,14 @@ public class AtomRepository {
         tables.put("provenance.Agent", List.of());
         tables.forEach((table, columns) ->
                 Tx.execute(db, db.dialect().refreshStatistics(table, columns), List.of(), "refresh statistics"));
+        refreshPolicy.refreshed(estimatedRows("dbo.Atom") + estimatedRows("dbo.AtomComposition"));
+    }
+
+    /** The rows {@code table} holds as its last statistics refresh counted them. */
+    long estimatedRows(String table) {
+        Long rows = Tx.execute(db, db.dialect().estimatedRows(table), List.of(), "estimate the rows of " + table)
+                .iterator().next().getLong(0);
+        return rows == null ? 0L : rows;
     }
 
     /**

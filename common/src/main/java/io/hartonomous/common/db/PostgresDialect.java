@@ -199,6 +199,13 @@ public final class PostgresDialect implements SqlDialect {
         return "ANALYZE " + requireIdentifier(table) + (columns.isEmpty() ? "" : " (" + String.join(", ", columns) + ")");
     }
 
+    @Override
+    public String estimatedRows(String table) {
+        // reltuples is -1 for a table never vacuumed or analyzed (and after TRUNCATE)
+        return "SELECT CAST(GREATEST(reltuples, 0) AS BIGINT) FROM pg_class WHERE oid = CAST('" + requireIdentifier(table)
+                + "' AS regclass)";
+    }
+
     static String requireIdentifier(String table) {
         if (!table.matches("[A-Za-z_][A-Za-z0-9_]*(\\.[A-Za-z_][A-Za-z0-9_]*)?")) {
             throw new IllegalArgumentException("not a table name: " + table);

@@ -113,6 +113,14 @@ public sealed interface SqlDialect permits PostgresDialect, SqlServerDialect {
     String refreshStatistics(String table, List<String> columns);
 
     /**
+     * A query answering one row, one BIGINT column: how many rows the database estimates
+     * {@code table} holds, from what its last statistics refresh counted (no table scan).
+     * PostgreSQL: {@code pg_class.reltuples} (0 when never counted). SQL Server: the row count of
+     * the heap or clustered index in {@code sys.dm_db_partition_stats}.
+     */
+    String estimatedRows(String table);
+
+    /**
      * A statement that lets the rest of the current transaction use {@code megabytes} of working
      * memory per sort, hash or tuple store before spilling to disk, or none where the database
      * sizes that memory itself. PostgreSQL: {@code SET LOCAL work_mem} (the statement-level edge

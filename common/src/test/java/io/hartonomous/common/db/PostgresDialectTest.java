@@ -104,6 +104,29 @@ class PostgresDialectTest {
     }
 
     @Test
+    void estimatedRowsIsWhatTheLastRefreshCountedAndZeroBeforeAny() {
+        ddl("CREATE SCHEMA est");
+        ddl("CREATE TABLE est.Rows (K INT NOT NULL)");
+        execute("INSERT INTO est.Rows SELECT g FROM generate_series(1, 3000) g", Tuple.tuple());
+        String sql = dialect.estimatedRows("est.Rows");
+
+        long before = execute(sql, Tuple.tuple()).iterator().next().getLong(0);
+        execute(dialect.refreshStatistics("est.Rows", List.of("K")), Tuple.tuple());
+        long counted = execute(sql, Tuple.tuple()).iterator().next().getLong(0);
+        execute("INSERT INTO est.Rows SELECT g FROM generate_series(1, 1000) g", Tuple.tuple());
+        long notYet = execute(sql, Tuple.tuple()).iterator().next().getLong(0);
+        ddl("TRUNCATE est.Rows");
+        long truncated = execute(sql, Tuple.tuple()).iterator().next().getLong(0);
+
+        assertThat(before).as("never counted (reltuples -1)").isZero();
+        assertThat(counted).isEqualTo(3000);
+        assertThat(notYet).as("no scan: the count of the last refresh").isEqualTo(3000);
+        assertThat(truncated).isZero();
+        assertThatThrownBy(() -> dialect.estimatedRows("est.Rows' AS regclass); DROP TABLE est.Rows; --"))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
     void transactionWorkMemoryLastsUntilTheTransactionEnds() {
         String sql = dialect.transactionWorkMemory(32).orElseThrow();
         String before = execute("SHOW work_mem", Tuple.tuple()).iterator().next().getString(0);

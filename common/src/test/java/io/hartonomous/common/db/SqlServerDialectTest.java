@@ -79,6 +79,20 @@ class SqlServerDialectTest {
     }
 
     @Test
+    void estimatedRowsReadsThePartitionStatsOfTheHeapOrClusteredIndex() throws Exception {
+        String sql = dialect.estimatedRows("dbo.Atom");
+
+        PlainSelect select = (PlainSelect) parse(sql);
+
+        assertThat(sql).isEqualTo("SELECT CAST(COALESCE(SUM(row_count), 0) AS BIGINT) FROM sys.dm_db_partition_stats"
+                + " WHERE object_id = OBJECT_ID('dbo.Atom') AND index_id IN (0, 1)");
+        assertThat(select.getSelectItems()).hasSize(1);
+        assertThat(select.getFromItem().toString()).isEqualTo("sys.dm_db_partition_stats");
+        assertThatThrownBy(() -> dialect.estimatedRows("dbo.Atom'); DROP TABLE dbo.Atom; --"))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
     void noTransactionWorkMemoryStatement() {
         // SQL Server grants memory per query: nothing to set for a transaction
         assertThat(dialect.transactionWorkMemory(32)).isEmpty();
