@@ -65,7 +65,8 @@ import java.util.regex.Pattern;
  * (true, with bench.perFile), {@code bench.corpora} (text,java,model),
  * {@code bench.statements} (false: pg_stat_statements and auto_explain), {@code bench.pg.*}
  * (PostgreSQL settings), {@code bench.jfr} (a flight recording of the service), {@code bench.warmupMB} (0: MB of
- * text and of Java files sent through every measured request before anything is timed).
+ * text and of Java files sent through every measured request before anything is timed, their rows then
+ * truncated).
  */
 public final class IngestBench {
 
@@ -229,8 +230,9 @@ public final class IngestBench {
 
     /**
      * Empties every table an ingestion writes (the bench owns the database): atoms, edges, their
-     * history, roots, jobs, models and lineage. Statistics stay as the warm-up left them, which the
-     * service's refresh policy covers (a tenant new to them is refreshed at 1,000 rows).
+     * history, roots, jobs, models and lineage. Statistics stay as the warm-up left them until the
+     * service's next refresh, which a measured tenant's first 1,000 rows set off (a tenant new to
+     * the statistics); later refreshes follow the growth of the tables as that one counted them.
      */
     private static void truncateStore(Connection sql) throws Exception {
         try (Statement s = sql.createStatement()) {
