@@ -205,6 +205,14 @@ public class AtomRepository {
         refreshPolicy.refreshed(estimatedRows("dbo.Atom") + estimatedRows("dbo.AtomComposition"));
     }
 
+    /**
+     * The rows of dbo.Atom and dbo.AtomComposition at this instance's last statistics refresh, as
+     * the database counted them (what the next refresh's growth is measured against).
+     */
+    public long rowsAtLastRefresh() {
+        return refreshPolicy.rowsAtLastRefresh();
+    }
+
     /** The rows {@code table} holds as its last statistics refresh counted them. */
     long estimatedRows(String table) {
         Long rows = Tx.execute(db, db.dialect().estimatedRows(table), List.of(), "estimate the rows of " + table)

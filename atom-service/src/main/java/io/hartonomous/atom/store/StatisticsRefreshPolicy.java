@@ -76,4 +76,9 @@ final class StatisticsRefreshPolicy {
             rowsAtLast = tableRows;
         }
     }
+
+    /** The rows the tables held at the last refresh, as far as this policy knows. */
+    synchronized long rowsAtLastRefresh() {
+        return rowsAtLast;
+    }
 }

@@ -67,6 +67,11 @@ class StatisticsRefreshTest {
         // the lineage tables now have their size: a foreign-key check into them plans an index probe
         assertThat(TestingStore.count(db, "SELECT reltuples::bigint FROM pg_class WHERE oid = 'provenance.activity'::regclass"))
                 .isPositive();
+        // and the next refresh's growth is measured against the atom tables as this one counted them
+        long counted = TestingStore.count(db, "SELECT sum(GREATEST(reltuples, 0)::bigint) FROM pg_class"
+                + " WHERE oid IN ('dbo.atom'::regclass, 'dbo.atomcomposition'::regclass)");
+        assertThat(counted).isPositive();
+        assertThat(atoms.rowsAtLastRefresh()).isEqualTo(counted);
     }
 
     /** How many times each of {@link #TABLES} was analyzed by an ANALYZE statement (not autovacuum). */
