@@ -249,12 +249,41 @@ public class AtomRepository {
     }
 
     /** The rows of a query whose parameters are the tenant and a list of hashes (none for no hash). */
+    /**
+     * Reads by more hashes than this are split in two statements that run at once, on two pooled
+     * connections: reconstruction is bound by the database's index probes, and one statement keeps
+     * one core busy (the service's own share of a reconstruction is about a third of a core).
+     */
+    static final int SPLIT_READS_ABOVE = 256;
+
+    /**
+     * Rows of {@code sql} (tenant, then a list of hashes) for {@code hashes}. Callers key the rows by
+     * the hash they were asked for (each hash's rows come from one statement, in its order), so a
+     * large read runs as two halves at once ({@link #SPLIT_READS_ABOVE}).
+     */
     private Iterable<Row> byHashes(String sql, int tenant, Collection<ContentHash> hashes, String operation) {
         if (hashes.isEmpty()) {
             return List.of();
         }
         List<Object> values = hashes.stream().map(h -> (Object) h.bytes()).toList();
-        return Tx.execute(db, sql, List.of(tenant, db.dialect().bindList(SqlType.HASH, values)), operation);
+        if (values.size() <= SPLIT_READS_ABOVE) {
+            return Tx.execute(db, sql, List.of(tenant, db.dialect().bindList(SqlType.HASH, values)), operation);
+        }
+        int half = values.size() / 2;
+        try {
+            var both = Tx.await(io.smallrye.mutiny.Uni.combine().all().unis(
+                    db.pool().preparedQuery(sql).execute(io.vertx.mutiny.sqlclient.Tuple.of(tenant,
+                            db.dialect().bindList(SqlType.HASH, values.subList(0, half)))),
+                    db.pool().preparedQuery(sql).execute(io.vertx.mutiny.sqlclient.Tuple.of(tenant,
+                            db.dialect().bindList(SqlType.HASH, values.subList(half, values.size())))))
+                    .asTuple());
+            List<Row> rows = new ArrayList<>(both.getItem1().size() + both.getItem2().size());
+            both.getItem1().forEach(rows::add);
+            both.getItem2().forEach(rows::add);
+            return rows;
+        } catch (RuntimeException e) {
+            throw io.hartonomous.common.db.Database.translate(e, operation);
+        }
     }
 
     /** Reference counts of those of {@code hashes} the tenant has. */
