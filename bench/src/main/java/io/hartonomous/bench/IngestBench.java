@@ -167,7 +167,7 @@ public final class IngestBench {
                     }
                 }
                 report.add(countUpdates(sql));
-                printStatements(sql, "the last corpus after its ingestion (re-ingests, reconstruction, COPY)", 25);
+                printStatements(sql, "everything after the last measured ingestion (its re-ingests, reconstruction and COPY)", 25);
             }
         }
         System.out.println();

@@ -138,7 +138,7 @@ public class AtomRepository {
         return db;
     }
 
-    /** When to refresh the statistics, from the rows this instance inserted into the atom tables. */
+    /** When to refresh the statistics: the rows this instance inserted, against the rows the last refresh counted. */
     private final StatisticsRefreshPolicy refreshPolicy = new StatisticsRefreshPolicy();
     private final java.util.concurrent.atomic.AtomicBoolean analyzing = new java.util.concurrent.atomic.AtomicBoolean();
     private static final java.util.concurrent.ExecutorService ANALYZER = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
@@ -248,7 +248,6 @@ public class AtomRepository {
         return found;
     }
 
-    /** The rows of a query whose parameters are the tenant and a list of hashes (none for no hash). */
     /**
      * Reads by more hashes than this are split in two statements that run at once, on two pooled
      * connections: reconstruction is bound by the database's index probes, and one statement keeps
@@ -257,7 +256,7 @@ public class AtomRepository {
     static final int SPLIT_READS_ABOVE = 256;
 
     /**
-     * Rows of {@code sql} (tenant, then a list of hashes) for {@code hashes}. Callers key the rows by
+     * Rows of {@code sql} (tenant, then a list of hashes) for {@code hashes}, none for no hash. Callers key the rows by
      * the hash they were asked for (each hash's rows come from one statement, in its order), so a
      * large read runs as two halves at once ({@link #SPLIT_READS_ABOVE}).
      */
