@@ -31,18 +31,36 @@ public final class TreeWriter {
     }
 
     private static final class Level {
-        final String modality;
-        final String subtype;
+        String modality;
+        String subtype;
         final Sha256 sha = new Sha256();
         final byte[] preview = new byte[AtomNode.MAX_LEAF];
         long length;
-        final List<Pending> children = new ArrayList<>();
+        List<Pending> children = new ArrayList<>();
 
-        Level(String modality, String subtype) {
+        Level open(String modality, String subtype) {
             this.modality = modality;
             this.subtype = subtype;
+            return this;
+        }
+
+        /** Forgets the closed level's content, so the object can serve the next level opened. */
+        void clear() {
+            sha.reset();
+            length = 0;
+            if (children.size() > 4096) {
+                children = new ArrayList<>(); // a wide level's array is not kept for the narrow ones after it
+            } else {
+                children.clear();
+            }
         }
     }
+
+    /**
+     * Closed levels kept for the next ones opened (at most the deepest nesting seen): a text opens a
+     * level per line, and a new digest and buffers per line were a visible part of atomizing.
+     */
+    private final Deque<Level> spare = new ArrayDeque<>();
 
     /** A child of an open level: a leaf not yet emitted, or a reference to an emitted atom. */
     private record Pending(AtomNode.Leaf leaf, Ref ref, AtomNode.Position position) {
@@ -57,7 +75,8 @@ public final class TreeWriter {
 
     /** Opens a composite under the current one (or the root). */
     public void open(String modality, String subtype) {
-        open.push(new Level(modality, subtype));
+        Level level = spare.isEmpty() ? new Level() : spare.pop();
+        open.push(level.open(modality, subtype));
     }
 
     public int depth() {
@@ -115,6 +134,8 @@ public final class TreeWriter {
     public Ref close(AtomNode.Position position) throws IOException {
         Level level = open.pop();
         Pending result = collapse(level, position);
+        level.clear();
+        spare.push(level);
         if (result == null) {
             return null;
         }

@@ -31,6 +31,12 @@ public final class Sha256 {
         return this;
     }
 
+    /** Forgets what was fed since the last {@link #finish()}: the instance starts a new stream. */
+    public void reset() {
+        digest.reset();
+        length = 0;
+    }
+
     /** Bytes seen so far. */
     public long length() {
         return length;

@@ -37,6 +37,45 @@ class ContentHashTest {
     }
 
     @Test
+    void eachCallHashesOnlyItsOwnBytesThoughTheThreadKeepsOneDigest() {
+        byte[] abc = "abc".getBytes(StandardCharsets.US_ASCII);
+        byte[] padded = "xxabcyy".getBytes(StandardCharsets.US_ASCII);
+
+        assertThat(ContentHash.sha256(abc).hex()).isEqualTo(ABC);
+        assertThat(ContentHash.sha256(new byte[0]).hex()).isEqualTo(EMPTY);
+        // a call refused for its bounds leaves nothing behind for the next one
+        assertThatThrownBy(() -> ContentHash.sha256(padded, 5, 9)).isInstanceOf(RuntimeException.class);
+        assertThatThrownBy(() -> ContentHash.sha256(padded, -1, 3)).isInstanceOf(RuntimeException.class);
+        assertThat(ContentHash.sha256(abc).hex()).isEqualTo(ABC);
+        assertThat(ContentHash.sha256(padded, 2, 3).hex()).isEqualTo(ABC);
+    }
+
+    @Test
+    void threadsHashingAtOnceEachGetTheirOwnResult() throws Exception {
+        var pool = java.util.concurrent.Executors.newFixedThreadPool(4);
+        try {
+            List<java.util.concurrent.Future<Boolean>> results = new ArrayList<>();
+            for (int t = 0; t < 8; t++) {
+                byte[] content = ("thread " + t).getBytes(StandardCharsets.US_ASCII);
+                String expected = Sha256.of(new java.io.ByteArrayInputStream(content)).hex();
+                results.add(pool.submit(() -> {
+                    for (int i = 0; i < 20_000; i++) {
+                        if (!ContentHash.sha256(content).hex().equals(expected)) {
+                            return false;
+                        }
+                    }
+                    return true;
+                }));
+            }
+            for (var r : results) {
+                assertThat(r.get()).isTrue();
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
     void toStringIsLowerCaseHex() {
         ContentHash hash = ContentHash.parse(ABC);
 
