@@ -155,14 +155,27 @@ public class JobRepository {
     boolean progress(SqlConnection conn, UUID id, String owner, long offset, long created, long reused,
                      Set<ContentHash> pending, String modality, LocalDateTime leaseUntil, long coefficients,
                      String unreportedUsage) {
-        byte[] packed = pending.isEmpty() ? null : HashSet32.pack(pending);
-        return Tx.execute(conn, progress, Arrays.asList(offset, offset, created, reused, packed, modality, now(),
-                leaseUntil, coefficients, unreportedUsage, id, owner)).rowCount() == 1;
+        return progress(conn, id, owner, offset, created, reused, pending, modality, leaseUntil, coefficients,
+                unreportedUsage, false);
     }
 
-    void complete(SqlConnection conn, UUID id) {
-        LocalDateTime now = now();
-        Tx.execute(conn, complete, List.of(now, now, id));
+    /**
+     * As {@link #progress(SqlConnection, UUID, String, long, long, long, Set, String, LocalDateTime, long, String)};
+     * with {@code complete}, the job is also completed in the same round trip (as {@link #complete}:
+     * the caller throws, and its transaction rolls back, when the lease turns out lost).
+     */
+    boolean progress(SqlConnection conn, UUID id, String owner, long offset, long created, long reused,
+                     Set<ContentHash> pending, String modality, LocalDateTime leaseUntil, long coefficients,
+                     String unreportedUsage, boolean complete) {
+        byte[] packed = pending.isEmpty() ? null : HashSet32.pack(pending);
+        List<Tx.Statement> statements = new ArrayList<>(2);
+        statements.add(new Tx.Statement(progress, Arrays.asList(offset, offset, created, reused, packed, modality, now(),
+                leaseUntil, coefficients, unreportedUsage, id, owner)));
+        if (complete) {
+            LocalDateTime now = now();
+            statements.add(new Tx.Statement(this.complete, List.of(now, now, id)));
+        }
+        return Tx.executeAll(conn, statements).getFirst().rowCount() == 1;
     }
 
     void fail(UUID id, JobStatus status, String message) {
@@ -223,8 +236,19 @@ public class JobRepository {
 
     /** Union of the pending sets of the tenant's other unfinished jobs. */
     public Set<ContentHash> pendingOfOthers(SqlConnection conn, int tenant, UUID except) {
+        Tx.Statement s = pendingOfOthersStatement(tenant, except);
+        return pendingOfOthers(Tx.execute(conn, s.sql(), s.params()));
+    }
+
+    /** As {@link #pendingOfOthers(SqlConnection, int, UUID)}, to send with others ({@link Tx#executeAll}). */
+    public Tx.Statement pendingOfOthersStatement(int tenant, UUID except) {
+        return new Tx.Statement(pendingOfOthers, List.of(tenant, except));
+    }
+
+    /** The union a {@link #pendingOfOthersStatement} answered. */
+    public Set<ContentHash> pendingOfOthers(Iterable<Row> rows) {
         Set<ContentHash> all = new HashSet<>();
-        for (Row r : Tx.execute(conn, pendingOfOthers, List.of(tenant, except))) {
+        for (Row r : rows) {
             all.addAll(HashSet32.unpack(bytes(r.getValue(0))));
         }
         return all;

@@ -302,10 +302,9 @@ public class JobRunner {
             Set<ContentHash> others = jobs.pendingOfOthers(conn, tenant, id);
             atoms.pinAll(conn, tenant, still, id, others);
             if (!jobs.progress(conn, id, owner, 0, 0, known.size(), Set.of(), modality, leaseUntil(), 0,
-                    usageJson(finalEvents(id, tenant, totalBytes)))) {
+                    usageJson(finalEvents(id, tenant, totalBytes)), true)) {
                 throw new IllegalStateException("lost the lease on job " + id);
             }
-            jobs.complete(conn, id);
             provenance.recordIngestion(conn, tenant, id);
             return still;
         });
@@ -331,10 +330,9 @@ public class JobRunner {
             Set<ContentHash> others = jobs.pendingOfOthers(conn, job.tenant(), job.id());
             atoms.pin(conn, job.tenant(), job.rootHash(), job.id(), job.fileName(), others);
             if (!jobs.progress(conn, job.id(), owner, 0, 0, 1, Set.of(), null, leaseUntil(), 0,
-                    usageJson(finalEvents(job)))) {
+                    usageJson(finalEvents(job)), true)) {
                 throw new IllegalStateException("lost the lease on job " + job.id());
             }
-            jobs.complete(conn, job.id());
             provenance.recordIngestion(conn, job.tenant(), job.id());
             return true;
         });
@@ -571,10 +569,17 @@ public class JobRunner {
             String reservation = metering.enabled() && !nodes.isEmpty()
                     ? untilBillingAnswers(job, owner, () -> metering.reserve(job.tenant(), distinct.size())) : null;
             Set<ContentHash> pendingAfter = Tx.inTransaction(atoms.database(), "commit an ingestion chunk", conn -> {
-                atoms.lockTenant(conn, job.tenant());
-                atoms.workMemory(conn, config.chunkWorkMemoryMb());
-                Set<ContentHash> others = jobs.pendingOfOthers(conn, job.tenant(), job.id());
-                Map<ContentHash, Long> existing = atoms.existing(conn, job.tenant(), distinct.keySet());
+                // the tenant's lock and what is read under it, in one round trip (the server runs
+                // the reads once it has granted the lock)
+                List<Tx.Statement> opening = new ArrayList<>(4);
+                atoms.workMemoryStatement(config.chunkWorkMemoryMb()).ifPresent(opening::add);
+                opening.add(atoms.lockStatement(job.tenant()));
+                opening.add(jobs.pendingOfOthersStatement(job.tenant(), job.id()));
+                var lookup = atoms.existingStatement(job.tenant(), distinct.keySet());
+                lookup.ifPresent(opening::add);
+                var answers = Tx.executeAll(conn, opening);
+                Set<ContentHash> others = jobs.pendingOfOthers(answers.get(answers.size() - (lookup.isPresent() ? 2 : 1)));
+                Map<ContentHash, Long> existing = lookup.isPresent() ? atoms.existing(answers.getLast()) : new HashMap<>();
                 List<AtomNode> fresh = new ArrayList<>();
                 List<AtomNode.Composite> freshComposites = new ArrayList<>();
                 for (AtomNode n : distinct.values()) {
@@ -605,9 +610,8 @@ public class JobRunner {
                     }
                     pendingNext.add(n.hash());
                 }
-                atoms.insertAtoms(conn, job.tenant(), fresh, initial, job.rootHash(), job.contentType());
-                atoms.insertEdges(conn, job.tenant(), freshComposites);
-                atoms.adjust(conn, job.tenant(), deltas, noPropagation);
+                atoms.write(conn, job.tenant(), fresh, initial, job.rootHash(), job.contentType(), freshComposites, deltas,
+                        noPropagation);
                 coefficientsNow = writeModelRows(conn, last, model, queued);
                 Set<ContentHash> views = new HashSet<>();
                 if (last) {
@@ -641,11 +645,10 @@ public class JobRunner {
                 usageWritten = usageJson(chunkEvents(job, committed, fresh.size(), reservation, last));
                 if (!jobs.progress(conn, job.id(), owner, offset, fresh.size(), distinct.size() - fresh.size(),
                         last ? Set.of() : pendingNext, modality, leaseUntil(), coefficientsCommitted + coefficientsNow,
-                        usageWritten)) {
+                        usageWritten, last)) {
                     throw new HartonomousException(ErrorCode.CONFLICT, "Another worker took over job " + job.id() + ".");
                 }
                 if (last) {
-                    jobs.complete(conn, job.id());
                     provenance.recordIngestion(conn, job.tenant(), job.id(), views);
                 }
                 return pendingNext;

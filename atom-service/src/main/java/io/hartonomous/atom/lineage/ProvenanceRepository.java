@@ -148,14 +148,19 @@ public class ProvenanceRepository {
      * transaction (the one creating the job).
      */
     public void started(SqlConnection conn, int tenant, UUID jobId, String agentKind, String subject) {
-        long activity = Tx.execute(conn, insertActivity, List.of(tenant, jobId, INGESTION, now()))
-                .iterator().next().getLong(0);
-        if (subject != null && !subject.isBlank()) {
-            String name = subject.length() > 255 ? subject.substring(0, 255) : subject;
-            Tx.execute(conn, insertAgent, List.of(tenant, agentKind, name));
-            long agent = Tx.execute(conn, agentId, List.of(tenant, agentKind, name)).iterator().next().getLong(0);
-            Tx.execute(conn, insertAssociation, List.of(tenant, activity, agent, "requester"));
+        Tx.Statement activityRow = new Tx.Statement(insertActivity, List.of(tenant, jobId, INGESTION, now()));
+        if (subject == null || subject.isBlank()) {
+            Tx.execute(conn, activityRow.sql(), activityRow.params());
+            return;
         }
+        String name = subject.length() > 255 ? subject.substring(0, 255) : subject;
+        // the activity, the agent (if new) and the agent's id in one round trip, then their association
+        var rows = Tx.executeAll(conn, List.of(activityRow,
+                new Tx.Statement(insertAgent, List.of(tenant, agentKind, name)),
+                new Tx.Statement(agentId, List.of(tenant, agentKind, name))));
+        long activity = rows.get(0).iterator().next().getLong(0);
+        long agent = rows.get(2).iterator().next().getLong(0);
+        Tx.execute(conn, insertAssociation, List.of(tenant, activity, agent, "requester"));
     }
 
     /** As {@link #recordIngestion(SqlConnection, int, UUID, Collection)} for a job without derived views. */
@@ -172,7 +177,11 @@ public class ProvenanceRepository {
      * content by hash, with no input of its own (RootHash NULL), used each named content as a source.
      */
     public void recordIngestion(SqlConnection conn, int tenant, UUID jobId, Collection<ContentHash> views) {
-        var jobs = Tx.execute(conn, jobSource, List.of(tenant, jobId));
+        // it runs under the tenant's atom lock (the end of the job's last chunk): three round trips,
+        // the statements of each sent at once (Tx.executeAll)
+        var read = Tx.executeAll(conn, List.of(new Tx.Statement(jobSource, List.of(tenant, jobId)),
+                new Tx.Statement(activityOfJob, List.of(tenant, jobId))));
+        var jobs = read.get(0);
         if (jobs.size() == 0) {
             throw new IllegalStateException("no job " + jobId + " of tenant " + tenant + " to record");
         }
@@ -180,33 +189,37 @@ public class ProvenanceRepository {
         Object rootValue = job.getValue(1);
         byte[] root = rootValue == null ? null : Rows.bytes(rootValue);
         LocalDateTime now = now();
-        var existing = Tx.execute(conn, activityOfJob, List.of(tenant, jobId));
+        var existing = read.get(1);
         long activity = existing.size() > 0 ? existing.iterator().next().getLong(0)
                 : Tx.execute(conn, insertActivity, List.of(tenant, jobId, INGESTION, job.getLocalDateTime(4)))
                 .iterator().next().getLong(0);
-        Tx.execute(conn, endActivity, List.of(now, tenant, activity));
+        Tx.Statement end = new Tx.Statement(endActivity, List.of(now, tenant, activity));
         Object viewList = db.dialect().bindList(SqlType.HASH, views.isEmpty()
                 ? List.of(new byte[32]) : views.stream().map(h -> (Object) h.bytes()).toList());
         if (root == null) {
             List<Object[]> used = new ArrayList<>();
             List<Object[]> derivations = new ArrayList<>();
-            for (Row r : Tx.execute(conn, insertPinEntities, List.of(tenant, jobId))) {
+            var entities = Tx.executeAll(conn, List.of(end, new Tx.Statement(insertPinEntities, List.of(tenant, jobId))));
+            for (Row r : entities.get(1)) {
                 used.add(new Object[]{tenant, activity, r.getLong(0), "source", now});
                 derivations.add(new Object[]{tenant, Rows.bytes(r.getValue(1)), r.getLong(0), activity, "ingestion", now});
             }
+            List<Tx.Statement> rest = new ArrayList<>(3);
             if (!used.isEmpty()) {
-                Tx.execute(conn, insertUsedMany.sql(), insertUsedMany.bind(used));
-                Tx.execute(conn, insertDerivedMany.sql(), insertDerivedMany.bind(derivations));
+                rest.add(new Tx.Statement(insertUsedMany.sql(), insertUsedMany.bind(used)));
+                rest.add(new Tx.Statement(insertDerivedMany.sql(), insertDerivedMany.bind(derivations)));
             }
-            Tx.execute(conn, insertGenerated, List.of(activity, new byte[32], "root", tenant, jobId, viewList));
+            rest.add(new Tx.Statement(insertGenerated, List.of(activity, new byte[32], "root", tenant, jobId, viewList)));
+            Tx.executeAll(conn, rest);
             return;
         }
-        long entity = Tx.execute(conn, insertEntity, Arrays.asList(tenant, job.getString(0), root, job.getLong(2),
-                job.getString(3))).iterator().next().getLong(0);
-        Tx.execute(conn, insertUsed, List.of(tenant, activity, entity, now));
-        Tx.execute(conn, insertGenerated, List.of(activity, root, "entry", tenant, jobId, viewList));
-        Tx.execute(conn, insertDerivedFromSource, List.of(entity, activity, root, now, tenant, jobId, viewList));
-        Tx.execute(conn, insertDerivedViews, List.of(activity, tenant, jobId, root, root));
+        long entity = Tx.executeAll(conn, List.of(end, new Tx.Statement(insertEntity, Arrays.asList(tenant,
+                job.getString(0), root, job.getLong(2), job.getString(3))))).get(1).iterator().next().getLong(0);
+        Tx.executeAll(conn, List.of(
+                new Tx.Statement(insertUsed, List.of(tenant, activity, entity, now)),
+                new Tx.Statement(insertGenerated, List.of(activity, root, "entry", tenant, jobId, viewList)),
+                new Tx.Statement(insertDerivedFromSource, List.of(entity, activity, root, now, tenant, jobId, viewList)),
+                new Tx.Statement(insertDerivedViews, List.of(activity, tenant, jobId, root, root))));
     }
 
     /** A source an activity used. */

@@ -225,12 +225,26 @@ public class AtomRepository {
      * {@code megabytes} of memory before spilling to disk (where the dialect has such a setting).
      */
     public void workMemory(SqlConnection conn, int megabytes) {
-        db.dialect().transactionWorkMemory(megabytes).ifPresent(sql -> Tx.execute(conn, sql, List.of()));
+        workMemoryStatement(megabytes).ifPresent(s -> Tx.execute(conn, s.sql(), s.params()));
+    }
+
+    /** As {@link #workMemory}, to send with others ({@link Tx#executeAll}); empty where the dialect sets none. */
+    public Optional<Tx.Statement> workMemoryStatement(int megabytes) {
+        return db.dialect().transactionWorkMemory(megabytes).map(sql -> new Tx.Statement(sql, List.of()));
     }
 
     /** Serializes atom writers of one tenant until the transaction ends. */
     public void lockTenant(SqlConnection conn, int tenant) {
-        Tx.execute(conn, lockExclusive, List.of(tenant));
+        Tx.Statement lock = lockStatement(tenant);
+        Tx.execute(conn, lock.sql(), lock.params());
+    }
+
+    /**
+     * As {@link #lockTenant}, to send ahead of the statements that need the lock: the server runs
+     * them once it has granted it.
+     */
+    public Tx.Statement lockStatement(int tenant) {
+        return new Tx.Statement(lockExclusive, List.of(tenant));
     }
 
     /** Whether the tenant has the atom (outside any transaction: a hint, not a decision). */
@@ -287,12 +301,23 @@ public class AtomRepository {
 
     /** Reference counts of those of {@code hashes} the tenant has. */
     public Map<ContentHash, Long> existing(SqlConnection conn, int tenant, Collection<ContentHash> hashes) {
-        Map<ContentHash, Long> found = new HashMap<>();
+        return existingStatement(tenant, hashes).map(s -> existing(Tx.execute(conn, s.sql(), s.params())))
+                .orElseGet(HashMap::new);
+    }
+
+    /** As {@link #existing(SqlConnection, int, Collection)}, to send with others; empty for no hash. */
+    public Optional<Tx.Statement> existingStatement(int tenant, Collection<ContentHash> hashes) {
         if (hashes.isEmpty()) {
-            return found;
+            return Optional.empty();
         }
         List<Object> values = hashes.stream().map(h -> (Object) h.bytes()).toList();
-        for (Row row : Tx.execute(conn, existing, List.of(tenant, db.dialect().bindList(SqlType.HASH, values)))) {
+        return Optional.of(new Tx.Statement(existing, List.of(tenant, db.dialect().bindList(SqlType.HASH, values))));
+    }
+
+    /** The reference counts an {@link #existingStatement} answered, by hash. */
+    public Map<ContentHash, Long> existing(Iterable<Row> rows) {
+        Map<ContentHash, Long> found = new HashMap<>();
+        for (Row row : rows) {
             found.put(hash(row, 0), row.getLong(1));
         }
         return found;
@@ -306,32 +331,47 @@ public class AtomRepository {
      */
     public void insertAtoms(SqlConnection conn, int tenant, List<AtomNode> nodes, Map<ContentHash, Long> initialCounts,
                             ContentHash root, String rootContentType) {
-        if (nodes.isEmpty()) {
-            return;
-        }
-        List<Object[]> rows = new ArrayList<>(nodes.size());
-        for (AtomNode n : nodes) {
-            rows.add(new Object[]{tenant, n.hash().bytes(), n.value(), n.length(), n.modality(), n.subtype(),
-                    n.hash().equals(root) ? rootContentType : null, initialCounts.getOrDefault(n.hash(), 0L)});
-        }
-        List<Object> params = insertAtoms.bind(rows);
-        Tx.execute(conn, insertAtoms.sql(), params);
-        refreshPolicy.inserted(tenant, rows.size());
+        write(conn, tenant, nodes, initialCounts, root, rootContentType, List.of(), Map.of(), Set.of());
     }
 
     /** Inserts the edges of composites in one statement. */
     public void insertEdges(SqlConnection conn, int tenant, List<AtomNode.Composite> composites) {
-        List<Object[]> rows = new ArrayList<>();
+        write(conn, tenant, List.of(), Map.of(), null, null, composites, Map.of(), Set.of());
+    }
+
+    /**
+     * A chunk's writes, sent at once ({@link Tx#executeAll}): its new atoms (as
+     * {@link #insertAtoms}), the edges of its new composites (as {@link #insertEdges}), then the
+     * count changes of the atoms stored before (as {@link #adjust}, whose further levels, if any,
+     * follow). Three statements, one wait.
+     */
+    public void write(SqlConnection conn, int tenant, List<AtomNode> nodes, Map<ContentHash, Long> initialCounts,
+                      ContentHash root, String rootContentType, List<AtomNode.Composite> composites,
+                      Map<ContentHash, Long> deltas, Set<ContentHash> pending) {
+        List<Tx.Statement> inserts = new ArrayList<>(2);
+        long atomRows = nodes.size();
+        if (!nodes.isEmpty()) {
+            List<Object[]> rows = new ArrayList<>(nodes.size());
+            for (AtomNode n : nodes) {
+                rows.add(new Object[]{tenant, n.hash().bytes(), n.value(), n.length(), n.modality(), n.subtype(),
+                        n.hash().equals(root) ? rootContentType : null, initialCounts.getOrDefault(n.hash(), 0L)});
+            }
+            inserts.add(new Tx.Statement(insertAtoms.sql(), insertAtoms.bind(rows)));
+        }
+        List<Object[]> edges = new ArrayList<>();
         for (AtomNode.Composite c : composites) {
             byte[] parent = c.hash().bytes();
             for (AtomNode.Edge e : c.children()) {
                 AtomNode.Position p = e.position();
-                rows.add(new Object[]{tenant, parent, e.child().bytes(), e.sequence(), p.x(), p.y(), p.z(), p.m()});
+                edges.add(new Object[]{tenant, parent, e.child().bytes(), e.sequence(), p.x(), p.y(), p.z(), p.m()});
             }
         }
-        if (!rows.isEmpty()) {
-            Tx.execute(conn, insertEdges.sql(), insertEdges.bind(rows));
-            refreshPolicy.inserted(tenant, rows.size());
+        if (!edges.isEmpty()) {
+            inserts.add(new Tx.Statement(insertEdges.sql(), insertEdges.bind(edges)));
+        }
+        adjust(conn, tenant, deltas, pending, inserts);
+        if (atomRows + edges.size() > 0) {
+            refreshPolicy.inserted(tenant, atomRows + edges.size());
         }
     }
 
@@ -342,8 +382,21 @@ public class AtomRepository {
      * tree level.
      */
     public void adjust(SqlConnection conn, int tenant, Map<ContentHash, Long> deltas, Set<ContentHash> pending) {
+        adjust(conn, tenant, deltas, pending, List.of());
+    }
+
+    /**
+     * As {@link #adjust(SqlConnection, int, Map, Set)}, with {@code ahead} sent in the same
+     * round trip before the first count update (statements it does not depend on the results of,
+     * e.g. the inserts that come before it); they run even when there is no count to change.
+     */
+    private void adjust(SqlConnection conn, int tenant, Map<ContentHash, Long> deltas, Set<ContentHash> pending,
+                        List<Tx.Statement> ahead) {
         Map<ContentHash, Long> current = new TreeMap<>(deltas); // sorted: a stable lock order
         current.values().removeIf(v -> v == 0);
+        if (current.isEmpty() && !ahead.isEmpty()) {
+            Tx.executeAll(conn, ahead);
+        }
         for (int level = 0; !current.isEmpty(); level++) {
             if (level > 10_000) {
                 throw new IllegalStateException("reference adjustment does not terminate: cyclic composition?");
@@ -354,7 +407,15 @@ public class AtomRepository {
             params.add(tenant);
             params.addAll(addReferences.bind(rows));
             Map<ContentHash, Long> direction = new HashMap<>();
-            for (Row row : Tx.execute(conn, addReferences.sql(), params)) {
+            Iterable<Row> updated;
+            if (level == 0 && !ahead.isEmpty()) {
+                List<Tx.Statement> all = new ArrayList<>(ahead);
+                all.add(new Tx.Statement(addReferences.sql(), params));
+                updated = Tx.executeAll(conn, all).getLast();
+            } else {
+                updated = Tx.execute(conn, addReferences.sql(), params);
+            }
+            for (Row row : updated) {
                 ContentHash h = hash(row, 0);
                 long before = row.getLong(1);
                 long after = row.getLong(2);
@@ -408,9 +469,8 @@ public class AtomRepository {
             rows.add(new Object[]{tenant, pin.hash().bytes(), jobId, pin.name()});
             deltas.merge(pin.hash(), 1L, Long::sum);
         }
-        Tx.execute(conn, insertPins.sql(), insertPins.bind(rows));
+        adjust(conn, tenant, deltas, pending, List.of(new Tx.Statement(insertPins.sql(), insertPins.bind(rows))));
         refreshPolicy.inserted(tenant, rows.size()); // (each pin comes with its lineage rows)
-        adjust(conn, tenant, deltas, pending);
     }
 
     /**
