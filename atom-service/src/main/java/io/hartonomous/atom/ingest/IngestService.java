@@ -80,9 +80,8 @@ public class IngestService {
             String owner = JobRunner.newOwner();
             try {
                 Job job = runner.createAndPinKnown(id, owner, tenant, upload.size(), upload.hash(), null, conn -> {
-                    jobs.create(conn, id, tenant, fileName, cleanContentType(contentType), config.chunkSize(), upload.hash(),
-                            upload.size(), null, owner, runner.leaseUntil(), options);
-                    started(conn, who, id);
+                    started(conn, who, id, jobs.createStatement(id, tenant, fileName, cleanContentType(contentType),
+                            config.chunkSize(), upload.hash(), upload.size(), null, owner, runner.leaseUntil(), options));
                 }, List.of(new io.hartonomous.atom.store.AtomRepository.Pin(upload.hash(), fileName))).job();
                 spool.delete(upload.path().toString());
                 return job;
@@ -100,13 +99,14 @@ public class IngestService {
         String owner = inline ? JobRunner.newOwner() : null;
         // the job and the start of its provenance activity: one transaction
         io.hartonomous.common.db.Tx.inTransaction(jobs.database(), "create an ingestion job", conn -> {
-            jobs.create(conn, id, tenant, fileName, cleanContentType(contentType), config.chunkSize(), upload.hash(),
-                    upload.size(), upload.path().toString(), owner, runner.leaseUntil(), options);
-            started(conn, who, id);
+            started(conn, who, id, jobs.createStatement(id, tenant, fileName, cleanContentType(contentType),
+                    config.chunkSize(), upload.hash(), upload.size(), upload.path().toString(), owner, runner.leaseUntil(),
+                    options));
             return null;
         });
         if (inline) {
-            Optional<Job> done = runner.run(id, owner, true);
+            // a single input was looked up above (a batch's files are, by the job)
+            Optional<Job> done = batch ? runner.run(id, owner, true) : runner.runNew(id, owner);
             if (done.isPresent()) {
                 return done.get();
             }
@@ -137,13 +137,16 @@ public class IngestService {
         UUID id = UUID.randomUUID();
         String owner = JobRunner.newOwner();
         return runner.createAndPinKnown(id, owner, tenant, size, hash, null, conn -> {
-            jobs.create(conn, id, tenant, fileName, null, config.chunkSize(), hash, size, null, owner, runner.leaseUntil(), null);
-            started(conn, who, id);
+            started(conn, who, id, jobs.createStatement(id, tenant, fileName, null, config.chunkSize(), hash, size, null,
+                    owner, runner.leaseUntil(), null));
         }, List.of(new io.hartonomous.atom.store.AtomRepository.Pin(hash, fileName))).job();
     }
 
-    private void started(io.vertx.mutiny.sqlclient.SqlConnection conn, Caller who, UUID id) {
-        provenance.started(conn, who.tenantId(), id, who.hasRole(Roles.SERVICE) ? "service" : "user", who.subject());
+    /** Writes the job ({@code job}, its insert) and the start of its provenance, in two round trips. */
+    private void started(io.vertx.mutiny.sqlclient.SqlConnection conn, Caller who, UUID id,
+                         io.hartonomous.common.db.Tx.Statement job) {
+        provenance.started(conn, who.tenantId(), id, who.hasRole(Roles.SERVICE) ? "service" : "user", who.subject(),
+                List.of(job));
     }
 
     /** At most this many files per known batch. */
@@ -207,9 +210,8 @@ public class IngestService {
         try {
             done = runner.createAndPinKnown(id, owner, tenant, bytes, null, io.hartonomous.atom.atomize.archive.TarArchiveAtomizer.BATCH,
                     conn -> {
-                        jobs.create(conn, id, tenant, jobName, null, config.chunkSize(), null, bytes, null, owner,
-                                runner.leaseUntil(), null);
-                        started(conn, who, id);
+                        started(conn, who, id, jobs.createStatement(id, tenant, jobName, null, config.chunkSize(), null,
+                                bytes, null, owner, runner.leaseUntil(), null));
                     }, known);
         } catch (HartonomousException e) {
             if (e.code() != io.hartonomous.common.error.ErrorCode.NOT_FOUND) {

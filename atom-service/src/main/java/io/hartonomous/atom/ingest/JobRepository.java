@@ -107,15 +107,16 @@ public class JobRepository {
     }
 
     /**
-     * Creates a job inside the caller's transaction (with the start of its provenance activity):
-     * Pending for the worker, or — when an owner is given — Processing and leased to it until
-     * {@code leaseUntil}, already claimed (the request that runs it saves a round trip and a commit).
+     * The insert that creates a job, for the caller's transaction to send ahead of the start of its
+     * provenance activity ({@link Tx#executeAll}): Pending for the worker, or — when an owner is
+     * given — Processing and leased to it until {@code leaseUntil}, already claimed (the request that
+     * runs it saves a round trip and a commit).
      */
-    public void create(io.vertx.mutiny.sqlclient.SqlConnection conn, UUID id, int tenant, String fileName, String contentType,
-                       int chunkSize, ContentHash root, long totalBytes, String spoolPath, String owner,
-                       LocalDateTime leaseUntil, String optionsJson) {
+    public Tx.Statement createStatement(UUID id, int tenant, String fileName, String contentType, int chunkSize,
+                                        ContentHash root, long totalBytes, String spoolPath, String owner,
+                                        LocalDateTime leaseUntil, String optionsJson) {
         LocalDateTime now = now();
-        Tx.execute(conn, insert, Arrays.asList(id, tenant, fileName, contentType,
+        return new Tx.Statement(insert, Arrays.asList(id, tenant, fileName, contentType,
                 owner == null ? JobStatus.Pending.name() : JobStatus.Processing.name(), chunkSize,
                 root == null ? null : root.bytes(), totalBytes, spoolPath, now, now, owner == null ? null : now, owner,
                 owner == null ? null : leaseUntil, optionsJson));

@@ -108,6 +108,19 @@ public class JobRunner {
      * own job), so the claim is not repeated.
      */
     public java.util.Optional<Job> run(UUID id, String owner, boolean claimed) {
+        return run(id, owner, claimed, false);
+    }
+
+    /**
+     * Runs a job this request has just created, leased to {@code owner}, for an input it has just
+     * looked up and not found stored: the look-up is not repeated (should the content have been
+     * stored meanwhile, the chunks find its atoms and only pin it, as a re-ingest would).
+     */
+    public java.util.Optional<Job> runNew(UUID id, String owner) {
+        return run(id, owner, true, true);
+    }
+
+    private java.util.Optional<Job> run(UUID id, String owner, boolean claimed, boolean lookedUp) {
         if (!claimed && !jobs.claim(id, owner, leaseUntil())) {
             return java.util.Optional.empty();
         }
@@ -122,7 +135,7 @@ public class JobRunner {
             }
         }, beat, beat, java.util.concurrent.TimeUnit.MILLISECONDS);
         try {
-            execute(job, owner);
+            execute(job, owner, lookedUp);
         } catch (MalformedInputException e) {
             failAndRelease(job, JobStatus.Failed, e.getMessage());
         } catch (HartonomousException e) {
@@ -153,7 +166,7 @@ public class JobRunner {
         return java.util.Optional.of(done);
     }
 
-    private void execute(Job job, String owner) throws IOException {
+    private void execute(Job job, String owner, boolean lookedUp) throws IOException {
         if (job.spoolPath() == null && job.rootHash() == null) {
             // pins by hash are created and completed in one transaction (createAndPinKnown); an
             // unfinished one without an input can only come from an earlier version
@@ -186,7 +199,7 @@ public class JobRunner {
 
         reportUnreported(job, owner);
         // a batch's archive is not kept: known or not, its files are what the job pins
-        if (job.offset() == 0 && !job.batch() && pinIfKnown(job, owner)) {
+        if (job.offset() == 0 && !job.batch() && !lookedUp && pinIfKnown(job, owner)) {
             reportUnreported(job, owner);
             return;
         }
@@ -290,16 +303,21 @@ public class JobRunner {
                                         List<AtomRepository.Pin> pins) {
         List<AtomRepository.Pin> pinned = Tx.inTransaction(atoms.database(), "pin known content", conn -> {
             create.accept(conn);
-            atoms.lockTenant(conn, tenant);
             Set<ContentHash> hashes = new LinkedHashSet<>();
             pins.forEach(p -> hashes.add(p.hash()));
-            Set<ContentHash> known = atoms.existing(conn, tenant, hashes).keySet();
+            // the lock and the two reads it guards: one round trip
+            List<Tx.Statement> opening = new ArrayList<>(3);
+            opening.add(atoms.lockStatement(tenant));
+            opening.add(jobs.pendingOfOthersStatement(tenant, id));
+            atoms.existingStatement(tenant, hashes).ifPresent(opening::add);
+            var answers = Tx.executeAll(conn, opening);
+            Set<ContentHash> known = answers.size() < 3 ? Set.of() : atoms.existing(answers.get(2)).keySet();
             List<AtomRepository.Pin> still = pins.stream().filter(p -> known.contains(p.hash())).toList();
             if (still.isEmpty()) {
                 throw HartonomousException.notFound("No stored content has SHA-256 " + hashes.iterator().next().hex()
                         + (hashes.size() > 1 ? " or the others" : "") + "; upload it with POST /api/v1/ingest.");
             }
-            Set<ContentHash> others = jobs.pendingOfOthers(conn, tenant, id);
+            Set<ContentHash> others = jobs.pendingOfOthers(answers.get(1));
             atoms.pinAll(conn, tenant, still, id, others);
             if (!jobs.progress(conn, id, owner, 0, 0, known.size(), Set.of(), modality, leaseUntil(), 0,
                     usageJson(finalEvents(id, tenant, totalBytes)), true)) {
@@ -309,11 +327,14 @@ public class JobRunner {
             return still;
         });
         Job job = jobs.findForWorker(id).orElseThrow();
-        reportUnreported(job, owner);
+        if (metering.enabled() && job.unreportedUsage() != null) {
+            report(job, owner, job.unreportedUsage());
+            job = jobs.findForWorker(id).orElseThrow();
+        }
         atoms.refreshStatisticsIfGrown();
         metrics.counter("hartonomous_atom_jobs_total", "outcome", "completed").increment();
         notifier.completed(tenant, root);
-        return new KnownPinned(jobs.findForWorker(id).orElseThrow(), pinned);
+        return new KnownPinned(job, pinned);
     }
 
     /** Known content: pin it again, write nothing else. */

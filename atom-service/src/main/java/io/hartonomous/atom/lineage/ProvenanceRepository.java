@@ -148,18 +148,28 @@ public class ProvenanceRepository {
      * transaction (the one creating the job).
      */
     public void started(SqlConnection conn, int tenant, UUID jobId, String agentKind, String subject) {
-        Tx.Statement activityRow = new Tx.Statement(insertActivity, List.of(tenant, jobId, INGESTION, now()));
+        started(conn, tenant, jobId, agentKind, subject, List.of());
+    }
+
+    /**
+     * As {@link #started(SqlConnection, int, UUID, String, String)}, with {@code ahead} (e.g. the
+     * job's own insert) sent in the same round trip before the activity: the activity, the agent
+     * (if new) and the agent's id travel together, then their association.
+     */
+    public void started(SqlConnection conn, int tenant, UUID jobId, String agentKind, String subject,
+                        List<Tx.Statement> ahead) {
+        List<Tx.Statement> first = new ArrayList<>(ahead);
+        first.add(new Tx.Statement(insertActivity, List.of(tenant, jobId, INGESTION, now())));
         if (subject == null || subject.isBlank()) {
-            Tx.execute(conn, activityRow.sql(), activityRow.params());
+            Tx.executeAll(conn, first);
             return;
         }
         String name = subject.length() > 255 ? subject.substring(0, 255) : subject;
-        // the activity, the agent (if new) and the agent's id in one round trip, then their association
-        var rows = Tx.executeAll(conn, List.of(activityRow,
-                new Tx.Statement(insertAgent, List.of(tenant, agentKind, name)),
-                new Tx.Statement(agentId, List.of(tenant, agentKind, name))));
-        long activity = rows.get(0).iterator().next().getLong(0);
-        long agent = rows.get(2).iterator().next().getLong(0);
+        first.add(new Tx.Statement(insertAgent, List.of(tenant, agentKind, name)));
+        first.add(new Tx.Statement(agentId, List.of(tenant, agentKind, name)));
+        var rows = Tx.executeAll(conn, first);
+        long activity = rows.get(ahead.size()).iterator().next().getLong(0);
+        long agent = rows.get(ahead.size() + 2).iterator().next().getLong(0);
         Tx.execute(conn, insertAssociation, List.of(tenant, activity, agent, "requester"));
     }
 
