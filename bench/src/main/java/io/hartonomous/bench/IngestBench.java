@@ -66,7 +66,8 @@ import java.util.regex.Pattern;
  * {@code bench.statements} (false: pg_stat_statements and auto_explain), {@code bench.pg.*}
  * (PostgreSQL settings), {@code bench.jfr} (a flight recording of the service), {@code bench.warmupMB} (0: MB of
  * text and of Java files sent through every measured request before anything is timed, their rows then
- * truncated).
+ * truncated), {@code bench.dbRttMs} (0: milliseconds of round trip a relay adds between the service and
+ * PostgreSQL, a network hop as on a cluster; the bench's COPY stays direct).
  */
 public final class IngestBench {
 
@@ -87,6 +88,8 @@ public final class IngestBench {
     private final List<String> report = new ArrayList<>();
     /** -Dbench.statements=true: pg_stat_statements is on, and each measured ingestion's statements are printed. */
     private boolean statements;
+    /** What the header says about the database relay ({@code -Dbench.dbRttMs}); empty without one. */
+    private String dbRoundTrip = "";
 
     public static void main(String[] args) throws Exception {
         new IngestBench().run();
@@ -137,6 +140,14 @@ public final class IngestBench {
             if (System.getProperty("bench.chunkSize") != null) {
                 env.put("HARTONOMOUS_ATOM_INGEST_CHUNK_SIZE", System.getProperty("bench.chunkSize"));
             }
+            // -Dbench.dbRttMs=1: the service reaches the database through a relay adding that round
+            // trip (a network hop, as on a cluster); the bench's own COPY stays direct
+            double rtt = Double.parseDouble(System.getProperty("bench.dbRttMs", "0"));
+            LatencyProxy proxy = rtt > 0 ? new LatencyProxy(pg.getPort(), rtt) : null;
+            if (proxy != null) {
+                env.put("HARTONOMOUS_DB_PORT", Integer.toString(proxy.port()));
+                dbRoundTrip = ", database round trip +" + rtt + " ms (relay)";
+            }
             List<String> jvm = new ArrayList<>(List.of("-Xmx2g"));
             String jfr = System.getProperty("bench.jfr");
             if (jfr != null) {
@@ -168,16 +179,20 @@ public final class IngestBench {
                 }
                 report.add(countUpdates(sql));
                 printStatements(sql, "everything after the last measured ingestion (its re-ingests, reconstruction and COPY)", 25);
+            } finally {
+                if (proxy != null) {
+                    proxy.close();
+                }
             }
         }
         System.out.println();
         System.out.println("IngestBench (atom-service over HTTP, embedded PostgreSQL 18, " + Runtime.getRuntime().availableProcessors()
-                + " cores, " + clients + " concurrent uploads, coefficients=" + coefficients + ")");
+                + " cores, " + clients + " concurrent uploads, coefficients=" + coefficients + dbRoundTrip + ")");
         report.forEach(System.out::println);
         System.out.println("reproduce: " + COMMAND);
         System.out.println("options: -Dbench.textMB=16 -Dbench.javaMB=16 -Dbench.clients=2 -Dbench.coefficients=false"
                 + " -Dbench.corpora=text,java,model -Dbench.archives=true -Dbench.perFile=true -Dbench.batch=true"
-                + " -Dbench.statements=false -Dbench.warmupMB=0 -Dbench.pg.<setting>=<value>");
+                + " -Dbench.statements=false -Dbench.warmupMB=0 -Dbench.dbRttMs=0 -Dbench.pg.<setting>=<value>");
     }
 
     /**
