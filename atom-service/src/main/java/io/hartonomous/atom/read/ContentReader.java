@@ -97,9 +97,7 @@ public class ContentReader {
                 return size() > SEEN;
             }
         };
-        // the first window has nothing remembered to skip: its components come with their values in
-        // one query (one round trip, not two); the windows after it choose by what the last one saw
-        boolean repetitive = false;
+        boolean repetitive = true;
         long[] stats = new long[2]; // the last window's atoms not remembered (distinct), and its edges
         Deque<Item> frontier = new ArrayDeque<>();
         frontier.add(new Item(atom.hash(), atom.length(), atom.value()));
