@@ -162,8 +162,8 @@ public class JobRepository {
 
     /**
      * As {@link #progress(SqlConnection, UUID, String, long, long, long, Set, String, LocalDateTime, long, String)};
-     * with {@code complete}, the job is also completed in the same round trip (as {@link #complete}:
-     * the caller throws, and its transaction rolls back, when the lease turns out lost).
+     * with {@code complete}, the job is also marked Completed in the same round trip (should the lease
+     * turn out lost, the caller throws and its transaction, completion included, rolls back).
      */
     boolean progress(SqlConnection conn, UUID id, String owner, long offset, long created, long reused,
                      Set<ContentHash> pending, String modality, LocalDateTime leaseUntil, long coefficients,

@@ -221,14 +221,10 @@ public class AtomRepository {
     }
 
     /**
-     * Lets the rest of the transaction sort, hash and keep its new edges for their check in
-     * {@code megabytes} of memory before spilling to disk (where the dialect has such a setting).
+     * The statement that lets the rest of the transaction sort, hash and keep its new edges for their
+     * check in {@code megabytes} of memory before spilling to disk, sent with a chunk's opening
+     * statements ({@link Tx#executeAll}); empty where the dialect has no such setting.
      */
-    public void workMemory(SqlConnection conn, int megabytes) {
-        workMemoryStatement(megabytes).ifPresent(s -> Tx.execute(conn, s.sql(), s.params()));
-    }
-
-    /** As {@link #workMemory}, to send with others ({@link Tx#executeAll}); empty where the dialect sets none. */
     public Optional<Tx.Statement> workMemoryStatement(int megabytes) {
         return db.dialect().transactionWorkMemory(megabytes).map(sql -> new Tx.Statement(sql, List.of()));
     }
@@ -324,26 +320,16 @@ public class AtomRepository {
     }
 
     /**
-     * Inserts atoms in one statement, each with its initial reference count (the edges to it from
-     * composites inserted in the same transaction; 0 if absent), so that new atoms are written once
-     * instead of inserted and then updated; the root node may carry a content type. The caller
-     * holds the tenant's lock and found none of them stored, in this transaction.
-     */
-    public void insertAtoms(SqlConnection conn, int tenant, List<AtomNode> nodes, Map<ContentHash, Long> initialCounts,
-                            ContentHash root, String rootContentType) {
-        write(conn, tenant, nodes, initialCounts, root, rootContentType, List.of(), Map.of(), Set.of());
-    }
-
-    /** Inserts the edges of composites in one statement. */
-    public void insertEdges(SqlConnection conn, int tenant, List<AtomNode.Composite> composites) {
-        write(conn, tenant, List.of(), Map.of(), null, null, composites, Map.of(), Set.of());
-    }
-
-    /**
-     * A chunk's writes, sent at once ({@link Tx#executeAll}): its new atoms (as
-     * {@link #insertAtoms}), the edges of its new composites (as {@link #insertEdges}), then the
-     * count changes of the atoms stored before (as {@link #adjust}, whose further levels, if any,
-     * follow). Three statements, one wait.
+     * A chunk's writes, sent at once ({@link Tx#executeAll}): three statements, one wait (further
+     * levels of the count adjustment, if any, follow).
+     * <ul>
+     * <li>its new atoms in one insert, each with its initial reference count (the edges to it from
+     * composites inserted now; 0 if absent), so a new atom is written once instead of inserted and
+     * then updated; the root may carry a content type. The caller holds the tenant's lock and found
+     * none of them stored, in this transaction;</li>
+     * <li>the edges of its new composites in one insert;</li>
+     * <li>the count changes of the atoms stored before, as {@link #adjust}.</li>
+     * </ul>
      */
     public void write(SqlConnection conn, int tenant, List<AtomNode> nodes, Map<ContentHash, Long> initialCounts,
                       ContentHash root, String rootContentType, List<AtomNode.Composite> composites,

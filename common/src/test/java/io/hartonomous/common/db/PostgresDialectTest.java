@@ -3,13 +3,10 @@ package io.hartonomous.common.db;
 import io.hartonomous.common.testing.TestingPostgres;
 import io.vertx.mutiny.core.Vertx;
 import io.vertx.mutiny.core.buffer.Buffer;
-import io.vertx.mutiny.pgclient.PgBuilder;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.RowSet;
 import io.vertx.mutiny.sqlclient.Tuple;
-import io.vertx.pgclient.PgConnectOptions;
-import io.vertx.sqlclient.PoolOptions;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -53,12 +50,7 @@ class PostgresDialectTest {
     void connect() {
         TestingPostgres.Database db = TestingPostgres.freshDatabase("dialect");
         vertx = Vertx.vertx();
-        pool = PgBuilder.pool()
-                .with(new PoolOptions().setMaxSize(2))
-                .connectingTo(new PgConnectOptions().setHost(db.host()).setPort(db.port()).setDatabase(db.name())
-                        .setUser(db.user()).setPassword(db.password()))
-                .using(vertx)
-                .build();
+        pool = db.reactivePool(vertx, 2);
     }
 
     @AfterEach

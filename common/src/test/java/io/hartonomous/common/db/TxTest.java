@@ -2,14 +2,11 @@ package io.hartonomous.common.db;
 
 import io.hartonomous.common.testing.TestingPostgres;
 import io.vertx.mutiny.core.Vertx;
-import io.vertx.mutiny.pgclient.PgBuilder;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.RowSet;
 import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.mutiny.sqlclient.Transaction;
-import io.vertx.pgclient.PgConnectOptions;
-import io.vertx.sqlclient.PoolOptions;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -31,12 +28,7 @@ class TxTest {
     void connect() {
         TestingPostgres.Database db = TestingPostgres.freshDatabase("tx");
         vertx = Vertx.vertx();
-        pool = PgBuilder.pool()
-                .with(new PoolOptions().setMaxSize(2))
-                .connectingTo(new PgConnectOptions().setHost(db.host()).setPort(db.port()).setDatabase(db.name())
-                        .setUser(db.user()).setPassword(db.password()))
-                .using(vertx)
-                .build();
+        pool = db.reactivePool(vertx, 2);
         pool.query("CREATE TABLE Steps (V BIGINT NOT NULL)").executeAndAwait();
     }
 
