@@ -50,7 +50,7 @@ class PostgresDialectTest {
     void connect() {
         TestingPostgres.Database db = TestingPostgres.freshDatabase("dialect");
         vertx = Vertx.vertx();
-        pool = db.reactivePool(vertx, 2);
+        pool = TestPools.of(db, vertx, 2);
     }
 
     @AfterEach

@@ -28,7 +28,7 @@ class TxTest {
     void connect() {
         TestingPostgres.Database db = TestingPostgres.freshDatabase("tx");
         vertx = Vertx.vertx();
-        pool = db.reactivePool(vertx, 2);
+        pool = TestPools.of(db, vertx, 2);
         pool.query("CREATE TABLE Steps (V BIGINT NOT NULL)").executeAndAwait();
     }
 

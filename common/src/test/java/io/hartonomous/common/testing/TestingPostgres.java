@@ -77,16 +77,6 @@ public final class TestingPostgres {
             return "postgresql://" + host + ":" + port + "/" + name;
         }
 
-        /** A Vert.x pool of at most {@code maxSize} connections to this database (the caller closes it). */
-        public io.vertx.mutiny.sqlclient.Pool reactivePool(io.vertx.mutiny.core.Vertx vertx, int maxSize) {
-            return io.vertx.mutiny.pgclient.PgBuilder.pool()
-                    .with(new io.vertx.sqlclient.PoolOptions().setMaxSize(maxSize))
-                    .connectingTo(new io.vertx.pgclient.PgConnectOptions().setHost(host).setPort(port).setDatabase(name)
-                            .setUser(user).setPassword(password))
-                    .using(vertx)
-                    .build();
-        }
-
         public Connection connect() throws SQLException {
             return DriverManager.getConnection(jdbcUrl(), user, password);
         }
