@@ -68,7 +68,12 @@ final class ServiceUnderTest implements AutoCloseable {
         env.put(portVariable, Integer.toString(port));
         env.putAll(extra);
         ServiceUnderTest service = new ServiceUnderTest(port, log, pb.start());
-        service.awaitReady(module);
+        try {
+            service.awaitReady(module);
+        } catch (Exception | Error e) {
+            service.close(); // a service that never got ready must not outlive the bench
+            throw e;
+        }
         return service;
     }
 

@@ -15,7 +15,7 @@ import java.util.Map;
 
 /**
  * Rebuilds an atom's bytes by walking its tree in order. Memory stays bounded by the tree's
- * frontier, and each query expands up to 256 composites at once; subtrees wholly outside the
+ * frontier, and each window expands up to 1024 composites by one or two queries; subtrees wholly outside the
  * requested range are skipped by their length without being read.
  */
 @ApplicationScoped
@@ -145,8 +145,16 @@ public class ContentReader {
                     }
                     replaced.add(item);
                 } else {
+                    long total = 0;
                     for (AtomRepository.Piece c : kids) {
+                        total += c.length();
                         replaced.add(new Item(c.hash(), c.length(), c.value()));
+                    }
+                    if (total != item.length()) {
+                        // some of its components are not stored (invariant 3 broken in the store):
+                        // an error, never content shorter or longer than the atom
+                        throw new IllegalStateException("composite " + item.hash() + " rebuilds to " + total
+                                + " of its " + item.length() + " bytes: components are missing");
                     }
                 }
             }
