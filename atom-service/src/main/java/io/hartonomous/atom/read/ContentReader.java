@@ -15,8 +15,9 @@ import java.util.Map;
 
 /**
  * Rebuilds an atom's bytes by walking its tree in order. Memory stays bounded by the tree's
- * frontier, and each window expands up to 1024 composites by one or two queries; subtrees wholly outside the
- * requested range are skipped by their length without being read.
+ * frontier, and each window expands up to 1024 composites by one or two queries; subtrees wholly
+ * outside the requested range are skipped by their length without being read. A composite whose
+ * stored components do not add up to its length is an error, never content of another length.
  */
 @ApplicationScoped
 public class ContentReader {
