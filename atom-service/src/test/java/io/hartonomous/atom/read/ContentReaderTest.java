@@ -26,7 +26,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
- * The reader on real files of each modality ingested over HTTP into a real PostgreSQL: every range
+ * The reader on real files of six modalities (text, code, image, audio, database, binary; the
+ * corpus round trip covers models and git too) ingested over HTTP into a real PostgreSQL: every range
  * (single bytes at both ends, across a 64-byte leaf boundary, thirds) is the exact slice, it reads
  * only the caller's tenant, and a store missing a component of a composite is an error, never
  * content of the wrong length.
