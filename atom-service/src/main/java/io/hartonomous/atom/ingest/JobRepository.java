@@ -82,7 +82,7 @@ public class JobRepository {
                 UPDATE dbo.IngestionJob
                 SET JobStatus = ?, ErrorMessage = ?, CompletedAt = ?, UpdatedAt = ?, PendingHashes = NULL,
                     LeaseOwner = NULL, LeaseExpiresAt = NULL
-                WHERE JobId = ? AND JobStatus IN ('Pending', 'Processing')""");
+                WHERE JobId = ? AND JobStatus IN ('Pending', 'Processing') AND (LeaseOwner IS NULL OR LeaseOwner = ?)""");
         this.unreportedFinished = d.render("""
                 SELECT JobId FROM dbo.IngestionJob
                 WHERE JobStatus IN ('Completed', 'Failed', 'QuotaExceeded') AND UnreportedUsage IS NOT NULL AND UpdatedAt < ?
@@ -168,6 +168,17 @@ public class JobRepository {
     boolean progress(SqlConnection conn, UUID id, String owner, long offset, long created, long reused,
                      Set<ContentHash> pending, String modality, LocalDateTime leaseUntil, long coefficients,
                      String unreportedUsage, boolean complete) {
+        return leaseHeld(Tx.executeAll(conn, progressStatements(id, owner, offset, created, reused, pending, modality,
+                leaseUntil, coefficients, unreportedUsage, complete)));
+    }
+
+    /**
+     * The statements of {@link #progress(SqlConnection, UUID, String, long, long, long, Set, String, LocalDateTime,
+     * long, String, boolean)}, to send with others; {@link #leaseHeld} reads their results.
+     */
+    List<Tx.Statement> progressStatements(UUID id, String owner, long offset, long created, long reused,
+                                          Set<ContentHash> pending, String modality, LocalDateTime leaseUntil,
+                                          long coefficients, String unreportedUsage, boolean complete) {
         byte[] packed = pending.isEmpty() ? null : HashSet32.pack(pending);
         List<Tx.Statement> statements = new ArrayList<>(2);
         statements.add(new Tx.Statement(progress, Arrays.asList(offset, offset, created, reused, packed, modality, now(),
@@ -176,17 +187,21 @@ public class JobRepository {
             LocalDateTime now = now();
             statements.add(new Tx.Statement(this.complete, List.of(now, now, id)));
         }
-        return Tx.executeAll(conn, statements).getFirst().rowCount() == 1;
+        return statements;
     }
 
-    void fail(UUID id, JobStatus status, String message) {
-        LocalDateTime now = now();
-        Tx.execute(db, fail, List.of(status.name(), message, now, now, id), "record a failed job");
+    /** Whether the {@link #progressStatements} whose results begin {@code results} still held the lease. */
+    static boolean leaseHeld(List<? extends io.vertx.mutiny.sqlclient.RowSet<?>> results) {
+        return results.getFirst().rowCount() == 1;
     }
 
-    void fail(SqlConnection conn, UUID id, JobStatus status, String message) {
+    /**
+     * Ends the job with {@code status}, its pending set cleared, unless another worker than
+     * {@code owner} holds its lease; false then (or when it has ended already).
+     */
+    boolean fail(SqlConnection conn, UUID id, String owner, JobStatus status, String message) {
         LocalDateTime now = now();
-        Tx.execute(conn, fail, List.of(status.name(), message, now, now, id));
+        return Tx.execute(conn, fail, List.of(status.name(), message, now, now, id, owner)).rowCount() == 1;
     }
 
     /**

@@ -136,21 +136,26 @@ public class JobRunner {
         }, beat, beat, java.util.concurrent.TimeUnit.MILLISECONDS);
         try {
             execute(job, owner, lookedUp);
+        } catch (LeaseLostException e) {
+            // another worker holds the job now (this run stalled past its lease): it goes on from the
+            // last commit; this run wrote nothing since and leaves the job, its pending atoms included, alone
+            LOG.warnf("job %s: %s; this run stops", id, e.getMessage());
+            return jobs.findForWorker(id);
         } catch (MalformedInputException e) {
-            failAndRelease(job, JobStatus.Failed, e.getMessage());
+            failAndRelease(job, owner, JobStatus.Failed, e.getMessage());
         } catch (HartonomousException e) {
             if (e.code().category() == io.hartonomous.common.error.ErrorCategory.QUOTA) {
-                failAndRelease(job, JobStatus.QuotaExceeded, e.getMessage());
+                failAndRelease(job, owner, JobStatus.QuotaExceeded, e.getMessage());
             } else if (e.code().category() == io.hartonomous.common.error.ErrorCategory.UNAVAILABLE) {
                 LOG.warnf("job %s paused: %s (it resumes when its lease expires)", id, e.getMessage());
                 return jobs.findForWorker(id);
             } else {
                 LOG.errorf(e, "job %s failed", id);
-                failAndRelease(job, JobStatus.Failed, e.getMessage());
+                failAndRelease(job, owner, JobStatus.Failed, e.getMessage());
             }
         } catch (IOException | RuntimeException e) {
             LOG.errorf(e, "job %s failed", id);
-            failAndRelease(job, JobStatus.Failed, "Atomization failed: " + e.getMessage());
+            failAndRelease(job, owner, JobStatus.Failed, "Atomization failed: " + e.getMessage());
         }
         finally {
             heartbeat.cancel(false);
@@ -280,7 +285,7 @@ public class JobRunner {
                 }
             }
             if (!jobs.recordKnownFiles(conn, job.id(), owner, Job.withKnownFiles(job.optionsJson(), known), known)) {
-                throw new HartonomousException(ErrorCode.CONFLICT, "Another worker took over job " + job.id() + ".");
+                throw new LeaseLostException(job.id());
             }
             return known;
         });
@@ -303,27 +308,14 @@ public class JobRunner {
                                         List<AtomRepository.Pin> pins) {
         List<AtomRepository.Pin> pinned = Tx.inTransaction(atoms.database(), "pin known content", conn -> {
             create.accept(conn);
-            Set<ContentHash> hashes = new LinkedHashSet<>();
-            pins.forEach(p -> hashes.add(p.hash()));
-            // the lock and the two reads it guards: one round trip
-            List<Tx.Statement> opening = new ArrayList<>(3);
-            opening.add(atoms.lockStatement(tenant));
-            opening.add(jobs.pendingOfOthersStatement(tenant, id));
-            atoms.existingStatement(tenant, hashes).ifPresent(opening::add);
-            var answers = Tx.executeAll(conn, opening);
-            Set<ContentHash> known = answers.size() < 3 ? Set.of() : atoms.existing(answers.get(2)).keySet();
-            List<AtomRepository.Pin> still = pins.stream().filter(p -> known.contains(p.hash())).toList();
+            List<AtomRepository.Pin> still = pinStored(conn, tenant, id, owner, pins, modality,
+                    usageJson(finalEvents(id, tenant, totalBytes)));
             if (still.isEmpty()) {
+                Set<ContentHash> hashes = new LinkedHashSet<>();
+                pins.forEach(p -> hashes.add(p.hash()));
                 throw HartonomousException.notFound("No stored content has SHA-256 " + hashes.iterator().next().hex()
                         + (hashes.size() > 1 ? " or the others" : "") + "; upload it with POST /api/v1/ingest.");
             }
-            Set<ContentHash> others = jobs.pendingOfOthers(answers.get(1));
-            atoms.pinAll(conn, tenant, still, id, others);
-            if (!jobs.progress(conn, id, owner, 0, 0, known.size(), Set.of(), modality, leaseUntil(), 0,
-                    usageJson(finalEvents(id, tenant, totalBytes)), true)) {
-                throw new IllegalStateException("lost the lease on job " + id);
-            }
-            provenance.recordIngestion(conn, tenant, id);
             return still;
         });
         Job job = jobs.findForWorker(id).orElseThrow();
@@ -342,21 +334,46 @@ public class JobRunner {
         if (!atoms.has(job.tenant(), job.rootHash())) {
             return false; // new content (a plain read, no lock: the chunk transactions decide under the lock)
         }
-        return Tx.inTransaction(atoms.database(), "pin known content", conn -> {
-            atoms.lockTenant(conn, job.tenant());
-            Map<ContentHash, Long> known = atoms.existing(conn, job.tenant(), List.of(job.rootHash()));
-            if (known.isEmpty()) {
-                return false;
-            }
-            Set<ContentHash> others = jobs.pendingOfOthers(conn, job.tenant(), job.id());
-            atoms.pin(conn, job.tenant(), job.rootHash(), job.id(), job.fileName(), others);
-            if (!jobs.progress(conn, job.id(), owner, 0, 0, 1, Set.of(), null, leaseUntil(), 0,
-                    usageJson(finalEvents(job)), true)) {
-                throw new IllegalStateException("lost the lease on job " + job.id());
-            }
-            provenance.recordIngestion(conn, job.tenant(), job.id());
-            return true;
-        });
+        return Tx.inTransaction(atoms.database(), "pin known content",
+                conn -> !pinStored(conn, job.tenant(), job.id(), owner, List.of(new AtomRepository.Pin(job.rootHash(),
+                        job.fileName())), null, usageJson(finalEvents(job))).isEmpty());
+    }
+
+    /**
+     * In the caller's transaction, under the tenant's lock (taken here): pins those of {@code pins}
+     * whose content the tenant has stored for job {@code id} and completes the job — its progress,
+     * {@code usage} and provenance. Three round trips: the lock with the reads it guards (and the
+     * ones the provenance starts from), the pins with the job's completion and the provenance's
+     * first writes, the rest of the provenance. Returns the pins made; none (and nothing written)
+     * when none of the contents is stored.
+     */
+    private List<AtomRepository.Pin> pinStored(io.vertx.mutiny.sqlclient.SqlConnection conn, int tenant, UUID id,
+                                               String owner, List<AtomRepository.Pin> pins, String modality, String usage) {
+        Set<ContentHash> hashes = new LinkedHashSet<>();
+        pins.forEach(p -> hashes.add(p.hash()));
+        List<Tx.Statement> opening = new ArrayList<>(5);
+        opening.add(atoms.lockStatement(tenant));
+        opening.add(jobs.pendingOfOthersStatement(tenant, id));
+        opening.addAll(provenance.ingestionReads(tenant, id));
+        atoms.existingStatement(tenant, hashes).ifPresent(opening::add);
+        var answers = Tx.executeAll(conn, opening);
+        Set<ContentHash> known = answers.size() < 5 ? Set.of() : atoms.existing(answers.get(4)).keySet();
+        List<AtomRepository.Pin> still = pins.stream().filter(p -> known.contains(p.hash())).toList();
+        if (still.isEmpty()) {
+            return still;
+        }
+        Set<ContentHash> others = jobs.pendingOfOthers(answers.get(1));
+        var record = provenance.beginIngestion(tenant, id, List.of(), answers.subList(2, 4));
+        List<Tx.Statement> with = new ArrayList<>(jobs.progressStatements(id, owner, 0, 0, known.size(), Set.of(), modality,
+                leaseUntil(), 0, usage, true));
+        int recordAt = with.size();
+        with.addAll(record.statements()); // after the pins: a job without an input records each pinned content
+        var results = atoms.write(conn, tenant, List.of(), Map.of(), null, null, List.of(), Map.of(), others, still, id, with);
+        if (!JobRepository.leaseHeld(results)) {
+            throw new LeaseLostException(id);
+        }
+        record.finish(conn, results.subList(recordAt, results.size()));
+        return still;
     }
 
     /** The root name of a batch's file: {@code prefix/path}, or {@code path} (checked by the batch's reader). */
@@ -591,16 +608,23 @@ public class JobRunner {
                     ? untilBillingAnswers(job, owner, () -> metering.reserve(job.tenant(), distinct.size())) : null;
             Set<ContentHash> pendingAfter = Tx.inTransaction(atoms.database(), "commit an ingestion chunk", conn -> {
                 // the tenant's lock and what is read under it, in one round trip (the server runs
-                // the reads once it has granted the lock)
-                List<Tx.Statement> opening = new ArrayList<>(4);
+                // the reads once it has granted the lock); the last chunk also reads what its
+                // provenance record starts from
+                List<Tx.Statement> opening = new ArrayList<>(6);
                 atoms.workMemoryStatement(config.chunkWorkMemoryMb()).ifPresent(opening::add);
                 opening.add(atoms.lockStatement(job.tenant()));
+                int othersAt = opening.size();
                 opening.add(jobs.pendingOfOthersStatement(job.tenant(), job.id()));
+                int lookupAt = opening.size();
                 var lookup = atoms.existingStatement(job.tenant(), distinct.keySet());
                 lookup.ifPresent(opening::add);
+                int readsAt = opening.size();
+                if (last) {
+                    opening.addAll(provenance.ingestionReads(job.tenant(), job.id()));
+                }
                 var answers = Tx.executeAll(conn, opening);
-                Set<ContentHash> others = jobs.pendingOfOthers(answers.get(answers.size() - (lookup.isPresent() ? 2 : 1)));
-                Map<ContentHash, Long> existing = lookup.isPresent() ? atoms.existing(answers.getLast()) : new HashMap<>();
+                Set<ContentHash> others = jobs.pendingOfOthers(answers.get(othersAt));
+                Map<ContentHash, Long> existing = lookup.isPresent() ? atoms.existing(answers.get(lookupAt)) : new HashMap<>();
                 List<AtomNode> fresh = new ArrayList<>();
                 List<AtomNode.Composite> freshComposites = new ArrayList<>();
                 for (AtomNode n : distinct.values()) {
@@ -631,30 +655,50 @@ public class JobRunner {
                     }
                     pendingNext.add(n.hash());
                 }
-                atoms.write(conn, job.tenant(), fresh, initial, job.rootHash(), job.contentType(), freshComposites, deltas,
-                        noPropagation);
-                coefficientsNow = writeModelRows(conn, last, model, queued);
+                // the last chunk pins its roots — the input (with its derived views) or the files of
+                // an archive or a batch — with its atoms: a pin is a row and a count like an edge's
+                List<AtomRepository.Pin> pins = new ArrayList<>();
+                List<AtomRepository.RelationSpec> all = new ArrayList<>(relations);
                 Set<ContentHash> views = new HashSet<>();
                 if (last) {
-                    List<AtomRepository.RelationSpec> all = new ArrayList<>(relations);
                     if (root != null) {
-                        atoms.pin(conn, job.tenant(), root, job.id(), job.fileName(), noPropagation);
-                        pendingNext.remove(root);
+                        pins.add(new AtomRepository.Pin(root, job.fileName()));
                         for (int i = 0; i < derived.size(); i++) {
                             ContentHash view = derived.get(i).hash();
                             if (!view.equals(root)) {
-                                atoms.pin(conn, job.tenant(), view, job.id(), job.fileName() + "#" + derivedTypes.get(i),
-                                        noPropagation);
-                                pendingNext.remove(view);
+                                pins.add(new AtomRepository.Pin(view, job.fileName() + "#" + derivedTypes.get(i)));
                                 views.add(view);
                                 all.add(new AtomRepository.RelationSpec(root, view, derivedTypes.get(i), 1.0));
                             }
                         }
                     }
+                    entries.stream().filter(p -> !p.hash().equals(root)).forEach(pins::add);
+                    pins.forEach(p -> pendingNext.remove(p.hash()));
+                }
+                long offset = committed + nodes.size();
+                usageWritten = usageJson(chunkEvents(job, committed, fresh.size(), reservation, last));
+                // sent with the writes: the job's progress (unless model rows written after the
+                // atoms change what it records) and the first writes of the last chunk's provenance
+                List<Tx.Statement> with = new ArrayList<>();
+                boolean progressWithWrites = model == null;
+                if (progressWithWrites) {
+                    with.addAll(jobs.progressStatements(job.id(), owner, offset, fresh.size(), distinct.size() - fresh.size(),
+                            last ? Set.of() : pendingNext, modality, leaseUntil(), coefficientsCommitted, usageWritten, last));
+                }
+                int recordAt = with.size();
+                var record = last ? provenance.beginIngestion(job.tenant(), job.id(), views,
+                        answers.subList(readsAt, readsAt + 2)) : null;
+                if (record != null) {
+                    with.addAll(record.statements());
+                }
+                var withResults = atoms.write(conn, job.tenant(), fresh, initial, job.rootHash(), job.contentType(),
+                        freshComposites, deltas, noPropagation, pins, job.id(), with);
+                if (progressWithWrites && !JobRepository.leaseHeld(withResults)) {
+                    throw new LeaseLostException(job.id());
+                }
+                coefficientsNow = writeModelRows(conn, last, model, queued);
+                if (last) {
                     atoms.insertRelations(conn, job.tenant(), all);
-                    List<AtomRepository.Pin> files = entries.stream().filter(p -> !p.hash().equals(root)).toList();
-                    atoms.pinAll(conn, job.tenant(), files, job.id(), noPropagation);
-                    files.forEach(p -> pendingNext.remove(p.hash()));
                     if (!pendingNext.isEmpty()) {
                         // atoms no parent took (an atomizer emitted a second decomposition of content
                         // already decomposed): dead, like the rest of a failed job
@@ -662,15 +706,13 @@ public class JobRunner {
                         pendingNext.clear();
                     }
                 }
-                long offset = committed + nodes.size();
-                usageWritten = usageJson(chunkEvents(job, committed, fresh.size(), reservation, last));
-                if (!jobs.progress(conn, job.id(), owner, offset, fresh.size(), distinct.size() - fresh.size(),
-                        last ? Set.of() : pendingNext, modality, leaseUntil(), coefficientsCommitted + coefficientsNow,
-                        usageWritten, last)) {
-                    throw new HartonomousException(ErrorCode.CONFLICT, "Another worker took over job " + job.id() + ".");
+                if (!progressWithWrites && !jobs.progress(conn, job.id(), owner, offset, fresh.size(),
+                        distinct.size() - fresh.size(), last ? Set.of() : pendingNext, modality, leaseUntil(),
+                        coefficientsCommitted + coefficientsNow, usageWritten, last)) {
+                    throw new LeaseLostException(job.id());
                 }
-                if (last) {
-                    provenance.recordIngestion(conn, job.tenant(), job.id(), views);
+                if (record != null) {
+                    record.finish(conn, withResults.subList(recordAt, withResults.size()));
                 }
                 return pendingNext;
             });
@@ -691,18 +733,31 @@ public class JobRunner {
 
     /**
      * A job that will not finish: its pending atoms become dead (their edges stop counting), so the
-     * next garbage collection removes what it wrote; the tenant's live atoms are untouched.
+     * next garbage collection removes what it wrote; the tenant's live atoms are untouched. Only
+     * while {@code owner} still holds the job: a run that lost it leaves it to the new holder.
      */
-    private void failAndRelease(Job job, JobStatus status, String message) {
-        Tx.inTransaction(atoms.database(), "release a failed job", conn -> {
+    private void failAndRelease(Job job, String owner, JobStatus status, String message) {
+        boolean failed = Tx.inTransaction(atoms.database(), "release a failed job", conn -> {
             atoms.lockTenant(conn, job.tenant());
             Job current = jobs.findForWorker(job.id()).orElseThrow();
             Set<ContentHash> pending = HashSet32.unpack(current.pendingHashes());
+            if (!jobs.fail(conn, job.id(), owner, status, message)) {
+                return false;
+            }
             Set<ContentHash> others = jobs.pendingOfOthers(conn, job.tenant(), job.id());
             atoms.release(conn, job.tenant(), pending, others);
-            jobs.fail(conn, job.id(), status, message);
-            return null;
+            return true;
         });
+        if (!failed) {
+            LOG.warnf("job %s was not marked %s (%s): another worker holds it now", job.id(), status, message);
+        }
+    }
+
+    /** A run's lease on its job was taken over by another worker (this run stalled past it). */
+    static final class LeaseLostException extends HartonomousException {
+        LeaseLostException(UUID job) {
+            super(ErrorCode.CONFLICT, "Another worker took over job " + job + ".");
+        }
     }
 
     /**
@@ -832,7 +887,7 @@ public class JobRunner {
                 LOG.warnf("job %s waits for billing-service: %s", job.id(), e.toString());
             }
             if (!jobs.claim(job.id(), owner, leaseUntil())) {
-                throw new HartonomousException(ErrorCode.CONFLICT, "Another worker took over job " + job.id() + ".");
+                throw new LeaseLostException(job.id());
             }
             try {
                 Thread.sleep(backoff);

@@ -9,6 +9,7 @@ import io.hartonomous.common.db.SqlDialect;
 import io.hartonomous.common.db.SqlType;
 import io.hartonomous.common.hash.ContentHash;
 import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.RowSet;
 import io.vertx.mutiny.sqlclient.SqlConnection;
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -185,51 +186,105 @@ public class ProvenanceRepository {
      * files of an archive or a batch — and what they derive from: the root and the files from the
      * source ({@code ingestion}, {@code extraction}), each view from the root. A job pinning known
      * content by hash, with no input of its own (RootHash NULL), used each named content as a source.
+     * Three round trips; {@link #ingestionReads} and {@link IngestionRecord#statements} let a caller
+     * send the first two with statements of its own.
      */
     public void recordIngestion(SqlConnection conn, int tenant, UUID jobId, Collection<ContentHash> views) {
-        // it runs under the tenant's atom lock (the end of the job's last chunk): three round trips,
-        // the statements of each sent at once (Tx.executeAll)
-        var read = Tx.executeAll(conn, List.of(new Tx.Statement(jobSource, List.of(tenant, jobId)),
-                new Tx.Statement(activityOfJob, List.of(tenant, jobId))));
-        var jobs = read.get(0);
+        IngestionRecord record = beginIngestion(tenant, jobId, views, Tx.executeAll(conn, ingestionReads(tenant, jobId)));
+        List<Tx.Statement> statements = record.statements();
+        record.finish(conn, statements.isEmpty() ? List.of() : Tx.executeAll(conn, statements));
+    }
+
+    /** The reads that begin the record of job {@code jobId}'s ingestion (its source, its activity), to send with others. */
+    public List<Tx.Statement> ingestionReads(int tenant, UUID jobId) {
+        return List.of(new Tx.Statement(jobSource, List.of(tenant, jobId)), new Tx.Statement(activityOfJob, List.of(tenant, jobId)));
+    }
+
+    /** The record of a job's ingestion ({@link #recordIngestion}) from the results of its {@link #ingestionReads}. */
+    public IngestionRecord beginIngestion(int tenant, UUID jobId, Collection<ContentHash> views, List<RowSet<Row>> reads) {
+        var jobs = reads.get(0);
         if (jobs.size() == 0) {
             throw new IllegalStateException("no job " + jobId + " of tenant " + tenant + " to record");
         }
-        Row job = jobs.iterator().next();
-        Object rootValue = job.getValue(1);
-        byte[] root = rootValue == null ? null : Rows.bytes(rootValue);
-        LocalDateTime now = now();
-        var existing = read.get(1);
-        long activity = existing.size() > 0 ? existing.iterator().next().getLong(0)
-                : Tx.execute(conn, insertActivity, List.of(tenant, jobId, INGESTION, job.getLocalDateTime(4)))
-                .iterator().next().getLong(0);
-        Tx.Statement end = new Tx.Statement(endActivity, List.of(now, tenant, activity));
+        var activities = reads.get(1);
+        Long activity = activities.size() > 0 ? activities.iterator().next().getLong(0) : null;
         Object viewList = db.dialect().bindList(SqlType.HASH, views.isEmpty()
                 ? List.of(new byte[32]) : views.stream().map(h -> (Object) h.bytes()).toList());
-        if (root == null) {
-            List<Object[]> used = new ArrayList<>();
-            List<Object[]> derivations = new ArrayList<>();
-            var entities = Tx.executeAll(conn, List.of(end, new Tx.Statement(insertPinEntities, List.of(tenant, jobId))));
-            for (Row r : entities.get(1)) {
-                used.add(new Object[]{tenant, activity, r.getLong(0), "source", now});
-                derivations.add(new Object[]{tenant, Rows.bytes(r.getValue(1)), r.getLong(0), activity, "ingestion", now});
-            }
-            List<Tx.Statement> rest = new ArrayList<>(3);
-            if (!used.isEmpty()) {
-                rest.add(new Tx.Statement(insertUsedMany.sql(), insertUsedMany.bind(used)));
-                rest.add(new Tx.Statement(insertDerivedMany.sql(), insertDerivedMany.bind(derivations)));
-            }
-            rest.add(new Tx.Statement(insertGenerated, List.of(activity, new byte[32], "root", tenant, jobId, viewList)));
-            Tx.executeAll(conn, rest);
-            return;
+        return new IngestionRecord(tenant, jobId, jobs.iterator().next(), activity, now(), viewList);
+    }
+
+    /** A job's ingestion record in two steps: {@link #statements}, then {@link #finish} with their results. */
+    public final class IngestionRecord {
+        private final int tenant;
+        private final UUID jobId;
+        private final Row job;
+        private final byte[] root;
+        /** The job's activity; null for a job accepted before its activity was recorded with it. */
+        private final Long activity;
+        private final LocalDateTime now;
+        private final Object viewList;
+
+        private IngestionRecord(int tenant, UUID jobId, Row job, Long activity, LocalDateTime now, Object viewList) {
+            this.tenant = tenant;
+            this.jobId = jobId;
+            this.job = job;
+            Object rootValue = job.getValue(1);
+            this.root = rootValue == null ? null : Rows.bytes(rootValue);
+            this.activity = activity;
+            this.now = now;
+            this.viewList = viewList;
         }
-        long entity = Tx.executeAll(conn, List.of(end, new Tx.Statement(insertEntity, Arrays.asList(tenant,
-                job.getString(0), root, job.getLong(2), job.getString(3))))).get(1).iterator().next().getLong(0);
-        Tx.executeAll(conn, List.of(
-                new Tx.Statement(insertUsed, List.of(tenant, activity, entity, now)),
-                new Tx.Statement(insertGenerated, List.of(activity, root, "entry", tenant, jobId, viewList)),
-                new Tx.Statement(insertDerivedFromSource, List.of(entity, activity, root, now, tenant, jobId, viewList)),
-                new Tx.Statement(insertDerivedViews, List.of(activity, tenant, jobId, root, root))));
+
+        /**
+         * The first writes (the activity's end, the source's entity), to send in one round trip
+         * after the job's pins — with them or later; empty when {@link #finish} must write them itself.
+         */
+        public List<Tx.Statement> statements() {
+            return activity == null ? List.of() : firstWrites(activity);
+        }
+
+        private List<Tx.Statement> firstWrites(long activity) {
+            Tx.Statement end = new Tx.Statement(endActivity, List.of(now, tenant, activity));
+            return List.of(end, root == null ? new Tx.Statement(insertPinEntities, List.of(tenant, jobId))
+                    : new Tx.Statement(insertEntity, Arrays.asList(tenant, job.getString(0), root, job.getLong(2),
+                    job.getString(3))));
+        }
+
+        /** The rest of the record, given the results of {@link #statements} (in order). */
+        public void finish(SqlConnection conn, List<RowSet<Row>> results) {
+            long activity;
+            RowSet<Row> entities;
+            if (this.activity != null) {
+                activity = this.activity;
+                entities = results.get(1);
+            } else {
+                activity = Tx.execute(conn, insertActivity, List.of(tenant, jobId, INGESTION, job.getLocalDateTime(4)))
+                        .iterator().next().getLong(0);
+                entities = Tx.executeAll(conn, firstWrites(activity)).get(1);
+            }
+            if (root == null) {
+                List<Object[]> used = new ArrayList<>();
+                List<Object[]> derivations = new ArrayList<>();
+                for (Row r : entities) {
+                    used.add(new Object[]{tenant, activity, r.getLong(0), "source", now});
+                    derivations.add(new Object[]{tenant, Rows.bytes(r.getValue(1)), r.getLong(0), activity, "ingestion", now});
+                }
+                List<Tx.Statement> rest = new ArrayList<>(3);
+                if (!used.isEmpty()) {
+                    rest.add(new Tx.Statement(insertUsedMany.sql(), insertUsedMany.bind(used)));
+                    rest.add(new Tx.Statement(insertDerivedMany.sql(), insertDerivedMany.bind(derivations)));
+                }
+                rest.add(new Tx.Statement(insertGenerated, List.of(activity, new byte[32], "root", tenant, jobId, viewList)));
+                Tx.executeAll(conn, rest);
+                return;
+            }
+            long entity = entities.iterator().next().getLong(0);
+            Tx.executeAll(conn, List.of(
+                    new Tx.Statement(insertUsed, List.of(tenant, activity, entity, now)),
+                    new Tx.Statement(insertGenerated, List.of(activity, root, "entry", tenant, jobId, viewList)),
+                    new Tx.Statement(insertDerivedFromSource, List.of(entity, activity, root, now, tenant, jobId, viewList)),
+                    new Tx.Statement(insertDerivedViews, List.of(activity, tenant, jobId, root, root))));
+        }
     }
 
     /** A source an activity used. */

@@ -11,6 +11,7 @@ import io.hartonomous.common.db.SqlType;
 import io.hartonomous.common.hash.ContentHash;
 import io.vertx.mutiny.core.buffer.Buffer;
 import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.RowSet;
 import io.vertx.mutiny.sqlclient.SqlConnection;
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -320,27 +321,37 @@ public class AtomRepository {
     }
 
     /**
-     * A chunk's writes, sent at once ({@link Tx#executeAll}): three statements, one wait (further
+     * A chunk's writes, sent at once ({@link Tx#executeAll}): one wait for all of them (further
      * levels of the count adjustment, if any, follow).
      * <ul>
      * <li>its new atoms in one insert, each with its initial reference count (the edges to it from
-     * composites inserted now; 0 if absent), so a new atom is written once instead of inserted and
-     * then updated; the root may carry a content type. The caller holds the tenant's lock and found
-     * none of them stored, in this transaction;</li>
+     * composites inserted now and its pins; 0 if absent), so a new atom is written once instead of
+     * inserted and then updated; the root may carry a content type. The caller holds the tenant's
+     * lock and found none of them stored, in this transaction;</li>
      * <li>the edges of its new composites in one insert;</li>
-     * <li>the count changes of the atoms stored before, as {@link #adjust}.</li>
+     * <li>{@code pins} for job {@code jobId}, as {@link #pinAll} (the last chunk's roots);</li>
+     * <li>{@code with}: the caller's statements that depend on none of these results (e.g. the
+     * job's progress), whose results are returned in order;</li>
+     * <li>the count changes of the atoms stored before, the pins' among them, as {@link #adjust}.</li>
      * </ul>
      */
-    public void write(SqlConnection conn, int tenant, List<AtomNode> nodes, Map<ContentHash, Long> initialCounts,
-                      ContentHash root, String rootContentType, List<AtomNode.Composite> composites,
-                      Map<ContentHash, Long> deltas, Set<ContentHash> pending) {
-        List<Tx.Statement> inserts = new ArrayList<>(2);
+    public List<RowSet<Row>> write(SqlConnection conn, int tenant, List<AtomNode> nodes, Map<ContentHash, Long> initialCounts,
+                                   ContentHash root, String rootContentType, List<AtomNode.Composite> composites,
+                                   Map<ContentHash, Long> deltas, Set<ContentHash> pending, Collection<Pin> pins,
+                                   UUID jobId, List<Tx.Statement> with) {
+        List<Tx.Statement> inserts = new ArrayList<>(3 + with.size());
+        Map<ContentHash, Long> initial = new HashMap<>(initialCounts);
+        Map<ContentHash, Long> changes = new HashMap<>(deltas);
         long atomRows = nodes.size();
+        Set<ContentHash> inserted = new HashSet<>();
+        nodes.forEach(n -> inserted.add(n.hash()));
+        Optional<Tx.Statement> pinRows = pinRows(tenant, pins, jobId, (h, count) ->
+                (inserted.contains(h) ? initial : changes).merge(h, count, Long::sum));
         if (!nodes.isEmpty()) {
             List<Object[]> rows = new ArrayList<>(nodes.size());
             for (AtomNode n : nodes) {
                 rows.add(new Object[]{tenant, n.hash().bytes(), n.value(), n.length(), n.modality(), n.subtype(),
-                        n.hash().equals(root) ? rootContentType : null, initialCounts.getOrDefault(n.hash(), 0L)});
+                        n.hash().equals(root) ? rootContentType : null, initial.getOrDefault(n.hash(), 0L)});
             }
             inserts.add(new Tx.Statement(insertAtoms.sql(), insertAtoms.bind(rows)));
         }
@@ -355,10 +366,15 @@ public class AtomRepository {
         if (!edges.isEmpty()) {
             inserts.add(new Tx.Statement(insertEdges.sql(), insertEdges.bind(edges)));
         }
-        adjust(conn, tenant, deltas, pending, inserts);
-        if (atomRows + edges.size() > 0) {
-            refreshPolicy.inserted(tenant, atomRows + edges.size());
+        pinRows.ifPresent(inserts::add);
+        int before = inserts.size();
+        inserts.addAll(with);
+        List<RowSet<Row>> results = adjust(conn, tenant, changes, pending, inserts);
+        long rows = atomRows + edges.size() + (pinRows.isPresent() ? pins.size() : 0);
+        if (rows > 0) {
+            refreshPolicy.inserted(tenant, rows); // (each pin comes with its lineage rows)
         }
+        return results.isEmpty() ? List.of() : List.copyOf(results.subList(before, results.size()));
     }
 
     /**
@@ -376,12 +392,13 @@ public class AtomRepository {
      * round trip before the first count update (statements it does not depend on the results of,
      * e.g. the inserts that come before it); they run even when there is no count to change.
      */
-    private void adjust(SqlConnection conn, int tenant, Map<ContentHash, Long> deltas, Set<ContentHash> pending,
-                        List<Tx.Statement> ahead) {
+    private List<RowSet<Row>> adjust(SqlConnection conn, int tenant, Map<ContentHash, Long> deltas, Set<ContentHash> pending,
+                                     List<Tx.Statement> ahead) {
         Map<ContentHash, Long> current = new TreeMap<>(deltas); // sorted: a stable lock order
         current.values().removeIf(v -> v == 0);
+        List<RowSet<Row>> aheadResults = List.of();
         if (current.isEmpty() && !ahead.isEmpty()) {
-            Tx.executeAll(conn, ahead);
+            aheadResults = Tx.executeAll(conn, ahead);
         }
         for (int level = 0; !current.isEmpty(); level++) {
             if (level > 10_000) {
@@ -397,7 +414,9 @@ public class AtomRepository {
             if (level == 0 && !ahead.isEmpty()) {
                 List<Tx.Statement> all = new ArrayList<>(ahead);
                 all.add(new Tx.Statement(addReferences.sql(), params));
-                updated = Tx.executeAll(conn, all).getLast();
+                List<RowSet<Row>> answers = Tx.executeAll(conn, all);
+                aheadResults = answers.subList(0, ahead.size());
+                updated = answers.getLast();
             } else {
                 updated = Tx.execute(conn, addReferences.sql(), params);
             }
@@ -429,6 +448,7 @@ public class AtomRepository {
             next.values().removeIf(v -> v == 0);
             current = next;
         }
+        return aheadResults;
     }
 
     /** A root to pin: content by hash, under a source name. */
@@ -446,17 +466,24 @@ public class AtomRepository {
      * twice (and counted twice); a pin repeated with the same name is pinned once.
      */
     public void pinAll(SqlConnection conn, int tenant, Collection<Pin> pins, UUID jobId, Set<ContentHash> pending) {
+        write(conn, tenant, List.of(), Map.of(), null, null, List.of(), Map.of(), pending, pins, jobId, List.of());
+    }
+
+    /**
+     * The insert of {@code pins} (a pin repeated with the same name once), empty when there are
+     * none; hands each pinned atom's count to {@code counts}.
+     */
+    private Optional<Tx.Statement> pinRows(int tenant, Collection<Pin> pins, UUID jobId,
+                                           java.util.function.ObjLongConsumer<ContentHash> counts) {
         if (pins.isEmpty()) {
-            return;
+            return Optional.empty();
         }
         List<Object[]> rows = new ArrayList<>(pins.size());
-        Map<ContentHash, Long> deltas = new TreeMap<>();
         for (Pin pin : new java.util.LinkedHashSet<>(pins)) {
             rows.add(new Object[]{tenant, pin.hash().bytes(), jobId, pin.name()});
-            deltas.merge(pin.hash(), 1L, Long::sum);
+            counts.accept(pin.hash(), 1L);
         }
-        adjust(conn, tenant, deltas, pending, List.of(new Tx.Statement(insertPins.sql(), insertPins.bind(rows))));
-        refreshPolicy.inserted(tenant, rows.size()); // (each pin comes with its lineage rows)
+        return Optional.of(new Tx.Statement(insertPins.sql(), insertPins.bind(rows)));
     }
 
     /**
