@@ -42,6 +42,17 @@ public interface IngestConfig {
     @WithDefault("32")
     int chunkWorkMemoryMb();
 
+    /**
+     * Whether ingestion transactions that only add references (new atoms and edges, increments of
+     * live atoms' counts, pins) hold the tenant's atom lock shared, so that several uploads of one
+     * tenant write at once. A transaction that would do more (bring an atom's count up from 0, leave
+     * atoms behind to release, write model rows) or that meets another on an atom's unique key or in
+     * a deadlock is rolled back and runs again holding the lock exclusively, as all of them did
+     * before. {@code false}: every one holds it exclusively.
+     */
+    @WithDefault("true")
+    boolean sharedWrites();
+
     /** How long a worker's claim on a job lasts without renewal. */
     @WithDefault("30s")
     Duration lease();

@@ -306,10 +306,10 @@ public class JobRunner {
     public KnownPinned createAndPinKnown(UUID id, String owner, int tenant, long totalBytes, ContentHash root,
                                         String modality, java.util.function.Consumer<io.vertx.mutiny.sqlclient.SqlConnection> create,
                                         List<AtomRepository.Pin> pins) {
-        List<AtomRepository.Pin> pinned = Tx.inTransaction(atoms.database(), "pin known content", conn -> {
+        List<AtomRepository.Pin> pinned = underTenantLock("pin known content", (conn, exclusive) -> {
             create.accept(conn);
             List<AtomRepository.Pin> still = pinStored(conn, tenant, id, owner, pins, modality,
-                    usageJson(finalEvents(id, tenant, totalBytes)));
+                    usageJson(finalEvents(id, tenant, totalBytes)), exclusive);
             if (still.isEmpty()) {
                 Set<ContentHash> hashes = new LinkedHashSet<>();
                 pins.forEach(p -> hashes.add(p.hash()));
@@ -334,9 +334,9 @@ public class JobRunner {
         if (!atoms.has(job.tenant(), job.rootHash())) {
             return false; // new content (a plain read, no lock: the chunk transactions decide under the lock)
         }
-        return Tx.inTransaction(atoms.database(), "pin known content",
-                conn -> !pinStored(conn, job.tenant(), job.id(), owner, List.of(new AtomRepository.Pin(job.rootHash(),
-                        job.fileName())), null, usageJson(finalEvents(job))).isEmpty());
+        return underTenantLock("pin known content",
+                (conn, exclusive) -> !pinStored(conn, job.tenant(), job.id(), owner, List.of(new AtomRepository.Pin(job.rootHash(),
+                        job.fileName())), null, usageJson(finalEvents(job)), exclusive).isEmpty());
     }
 
     /**
@@ -348,19 +348,24 @@ public class JobRunner {
      * when none of the contents is stored.
      */
     private List<AtomRepository.Pin> pinStored(io.vertx.mutiny.sqlclient.SqlConnection conn, int tenant, UUID id,
-                                               String owner, List<AtomRepository.Pin> pins, String modality, String usage) {
+                                               String owner, List<AtomRepository.Pin> pins, String modality, String usage,
+                                               boolean exclusive) {
         Set<ContentHash> hashes = new LinkedHashSet<>();
         pins.forEach(p -> hashes.add(p.hash()));
         List<Tx.Statement> opening = new ArrayList<>(5);
-        opening.add(atoms.lockStatement(tenant));
+        opening.add(atoms.lockStatement(tenant, exclusive));
         opening.add(jobs.pendingOfOthersStatement(tenant, id));
         opening.addAll(provenance.ingestionReads(tenant, id));
         atoms.existingStatement(tenant, hashes).ifPresent(opening::add);
         var answers = Tx.executeAll(conn, opening);
-        Set<ContentHash> known = answers.size() < 5 ? Set.of() : atoms.existing(answers.get(4)).keySet();
+        Map<ContentHash, Long> counts = answers.size() < 5 ? Map.of() : atoms.existing(answers.get(4));
+        Set<ContentHash> known = counts.keySet();
         List<AtomRepository.Pin> still = pins.stream().filter(p -> known.contains(p.hash())).toList();
         if (still.isEmpty()) {
             return still;
+        }
+        if (!exclusive) {
+            requireLive(counts, known, Set.of());
         }
         Set<ContentHash> others = jobs.pendingOfOthers(answers.get(1));
         var record = provenance.beginIngestion(tenant, id, List.of(), answers.subList(2, 4));
@@ -606,13 +611,13 @@ public class JobRunner {
             // of its nodes are distinct), so that is what is reserved, not every node
             String reservation = metering.enabled() && !nodes.isEmpty()
                     ? untilBillingAnswers(job, owner, () -> metering.reserve(job.tenant(), distinct.size())) : null;
-            Set<ContentHash> pendingAfter = Tx.inTransaction(atoms.database(), "commit an ingestion chunk", conn -> {
+            Set<ContentHash> pendingAfter = underTenantLock("commit an ingestion chunk", (conn, exclusive) -> {
                 // the tenant's lock and what is read under it, in one round trip (the server runs
                 // the reads once it has granted the lock); the last chunk also reads what its
                 // provenance record starts from
                 List<Tx.Statement> opening = new ArrayList<>(6);
                 atoms.workMemoryStatement(config.chunkWorkMemoryMb()).ifPresent(opening::add);
-                opening.add(atoms.lockStatement(job.tenant()));
+                opening.add(atoms.lockStatement(job.tenant(), exclusive));
                 int othersAt = opening.size();
                 opening.add(jobs.pendingOfOthersStatement(job.tenant(), job.id()));
                 int lookupAt = opening.size();
@@ -674,6 +679,18 @@ public class JobRunner {
                     }
                     entries.stream().filter(p -> !p.hash().equals(root)).forEach(pins::add);
                     pins.forEach(p -> pendingNext.remove(p.hash()));
+                }
+                if (!exclusive) {
+                    // beside other writers only what adds references: no count up from 0 (its
+                    // children would count again), no atoms left to release, no model rows
+                    if (model != null || !queued.isEmpty()) {
+                        throw new NeedsExclusive("model");
+                    }
+                    if (last && !pendingNext.isEmpty()) {
+                        throw new NeedsExclusive("release");
+                    }
+                    requireLive(existing, deltas.keySet(), pending);
+                    requireLive(existing, pins.stream().map(AtomRepository.Pin::hash).toList(), pending);
                 }
                 long offset = committed + nodes.size();
                 usageWritten = usageJson(chunkEvents(job, committed, fresh.size(), reservation, last));
@@ -750,6 +767,70 @@ public class JobRunner {
         });
         if (!failed) {
             LOG.warnf("job %s was not marked %s (%s): another worker holds it now", job.id(), status, message);
+        }
+    }
+
+    /**
+     * Runs {@code work} in one transaction under the tenant's atom lock, told whether it holds it
+     * exclusively. With {@link IngestConfig#sharedWrites} it first holds the lock shared, beside
+     * the tenant's other writers; when the work asks for the exclusive lock ({@link NeedsExclusive},
+     * before writing anything) or the database failed it for a write conflict with another writer
+     * (the same new atom inserted by both, a deadlock), that attempt is rolled back and the work
+     * runs once more holding the lock exclusively — as it always did before shared writes, so the
+     * second run cannot meet another writer.
+     */
+    private <T> T underTenantLock(String operation,
+                                  java.util.function.BiFunction<io.vertx.mutiny.sqlclient.SqlConnection, Boolean, T> work) {
+        if (config.sharedWrites()) {
+            try {
+                return Tx.inTransaction(atoms.database(), operation, conn -> work.apply(conn, false));
+            } catch (RuntimeException e) {
+                String reason = NeedsExclusive.reasonOf(e);
+                if (reason == null && io.hartonomous.common.db.Database.isWriteConflict(e)) {
+                    reason = "conflict";
+                }
+                if (reason == null) {
+                    throw e;
+                }
+                LOG.debugf("%s runs again under the exclusive lock (%s)", operation, reason);
+                metrics.counter("hartonomous_atom_exclusive_retries_total", "reason", reason).increment();
+            }
+        }
+        return Tx.inTransaction(atoms.database(), operation, conn -> work.apply(conn, true));
+    }
+
+    /**
+     * Under a shared lock, counts may only go up from above 0: an atom at 0 that is not the job's
+     * own pending atom is dead or another job's pending one, and bringing it up decides whether its
+     * children count again — a decision only the exclusive holder may take.
+     */
+    private static void requireLive(Map<ContentHash, Long> counts, java.util.Collection<ContentHash> incremented,
+                                    Set<ContentHash> ownPending) {
+        for (ContentHash h : incremented) {
+            Long count = counts.get(h);
+            if (count != null && count == 0 && !ownPending.contains(h)) {
+                throw new NeedsExclusive("count at zero");
+            }
+        }
+    }
+
+    /** A transaction under the shared lock found work only the exclusive holder may do (nothing written yet). */
+    static final class NeedsExclusive extends RuntimeException {
+        final String reason;
+
+        NeedsExclusive(String reason) {
+            super("needs the tenant's exclusive atom lock: " + reason, null, false, false);
+            this.reason = reason;
+        }
+
+        /** The reason of a {@link NeedsExclusive} in {@code e}'s causes, or null. */
+        static String reasonOf(Throwable e) {
+            for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+                if (t instanceof NeedsExclusive n) {
+                    return n.reason;
+                }
+            }
+            return null;
         }
     }
 

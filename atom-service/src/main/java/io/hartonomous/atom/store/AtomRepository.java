@@ -31,6 +31,7 @@ import java.util.UUID;
  * Atoms, composition edges, reference counts and root pins. Writes happen inside a caller's
  * transaction that first took the tenant's atom lock ({@link #lockTenant}), so the "does it
  * exist" answers and the count transitions within it cannot race another writer of the tenant.
+ * Writers that only add references may hold it shared ({@link #lockStatement(int, boolean)}).
  *
  * <p>Reference counts: an atom's count is the number of composition edges from parents that are
  * live or still being ingested, plus its root pins. When a count drops to 0 the atom is dead and
@@ -42,11 +43,12 @@ import java.util.UUID;
 public class AtomRepository {
 
     /** Namespace of the per-tenant atom lock (any constant unique among the suite's locks). */
-    static final int LOCK_NAMESPACE = 0x41544f4d;
+    public static final int LOCK_NAMESPACE = 0x41544f4d;
     private static final Column HASH = Column.of("ContentHash", SqlType.HASH);
 
     private final Database db;
     private final String lockExclusive;
+    private final String lockShared;
     private final String existing;
     private final String lengths;
     private final BulkInsert insertAtoms;
@@ -69,6 +71,7 @@ public class AtomRepository {
         this.db = db;
         SqlDialect d = db.dialect();
         this.lockExclusive = d.transactionLock(LOCK_NAMESPACE, true);
+        this.lockShared = d.transactionLock(LOCK_NAMESPACE, false);
         this.existing = d.render("SELECT ContentHash, ReferenceCount FROM dbo.Atom WHERE TenantId = ? AND ")
                 + d.inList("ContentHash", SqlType.HASH, 2);
         this.lengths = d.render("SELECT ContentHash, ContentLength FROM dbo.Atom WHERE TenantId = ? AND ")
@@ -241,7 +244,19 @@ public class AtomRepository {
      * them once it has granted it.
      */
     public Tx.Statement lockStatement(int tenant) {
-        return new Tx.Statement(lockExclusive, List.of(tenant));
+        return lockStatement(tenant, true);
+    }
+
+    /**
+     * The tenant's atom lock, exclusive or shared. Shared holders (ingestion chunks and pins that
+     * only add references, see {@code JobRunner}) run beside one another; the exclusive holder
+     * (anything that lowers a count, revives or kills an atom, or collects garbage) runs alone.
+     * Between shared holders the database itself arbitrates: two that insert the same atom meet on
+     * its unique key (one fails and runs again exclusively), and count increments of one row wait
+     * for each other's row lock, in hash order.
+     */
+    public Tx.Statement lockStatement(int tenant, boolean exclusive) {
+        return new Tx.Statement(exclusive ? lockExclusive : lockShared, List.of(tenant));
     }
 
     /** Whether the tenant has the atom (outside any transaction: a hint, not a decision). */
@@ -348,8 +363,13 @@ public class AtomRepository {
         Optional<Tx.Statement> pinRows = pinRows(tenant, pins, jobId, (h, count) ->
                 (inserted.contains(h) ? initial : changes).merge(h, count, Long::sum));
         if (!nodes.isEmpty()) {
+            // in hash order: two writers holding the tenant's lock shared that insert some of the
+            // same new atoms meet on the first of them (one waits, then fails on the unique key and
+            // runs again exclusively) instead of each waiting for a key the other inserted (a deadlock)
+            List<AtomNode> ordered = new ArrayList<>(nodes);
+            ordered.sort(java.util.Comparator.comparing(AtomNode::hash));
             List<Object[]> rows = new ArrayList<>(nodes.size());
-            for (AtomNode n : nodes) {
+            for (AtomNode n : ordered) {
                 rows.add(new Object[]{tenant, n.hash().bytes(), n.value(), n.length(), n.modality(), n.subtype(),
                         n.hash().equals(root) ? rootContentType : null, initial.getOrDefault(n.hash(), 0L)});
             }

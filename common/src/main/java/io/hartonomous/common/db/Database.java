@@ -52,6 +52,26 @@ public class Database {
     }
 
     /**
+     * Whether {@code failure} (or a cause of it) is a write conflict with another transaction that
+     * the database resolved by failing this one: a unique-key violation (PostgreSQL 23505, SQL
+     * Server 2627 / 2601), a deadlock victim (40P01 / 1205) or a serialization failure (40001).
+     * Work that ran optimistically beside other writers retries such a failure under a stronger lock.
+     */
+    public static boolean isWriteConflict(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof io.vertx.sqlclient.DatabaseException d) {
+                String state = d.getSqlState();
+                int code = d.getErrorCode();
+                if ("23505".equals(state) || "40P01".equals(state) || "40001".equals(state)
+                        || code == 2627 || code == 2601 || code == 1205) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    /**
      * Translates a driver failure into the suite's error model: lost connections and timeouts are
      * {@link ErrorCode#DATABASE_UNAVAILABLE} (retryable), unique-key violations
      * {@link ErrorCode#CONFLICT}, anything else {@link ErrorCode#INTERNAL}. The driver's message
