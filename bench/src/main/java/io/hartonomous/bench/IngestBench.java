@@ -16,6 +16,7 @@ import java.io.InputStream;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.net.URI;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -307,7 +308,9 @@ public final class IngestBench {
         double mb = corpus.bytes() / 1e6;
         long storageBefore = storage(sql);
         resetStatements(sql);
+        Map<String, Double> rerunsBefore = exclusiveReruns(atom);
         Upload first = upload(atom, corpus, token, clients, coefficients);
+        Map<String, Double> rerunsAfter = exclusiveReruns(atom);
         printStatements(sql, corpus.name() + ", ingest", 15);
         long storageAfter = storage(sql);
         // a single file's re-ingest takes tens of milliseconds: one measurement is mostly noise (its
@@ -343,6 +346,15 @@ public final class IngestBench {
         report.add(String.format("%n%s: %d files, %.1f MB", corpus.name(), corpus.files().size(), mb));
         report.add(String.format("  ingest        %8.2f MB/s  (%.1f s, %d atoms created, %d reused)", ingestRate, first.seconds,
                 first.created.get(), first.reused.get()));
+        StringBuilder reruns = new StringBuilder();
+        rerunsAfter.forEach((reason, n) -> {
+            double d = n - rerunsBefore.getOrDefault(reason, 0.0);
+            if (d > 0) {
+                reruns.append(reruns.isEmpty() ? "" : ", ").append(String.format("%s %.0f", reason, d));
+            }
+        });
+        report.add(String.format("  ingest's transactions run again under the exclusive lock: %s",
+                reruns.isEmpty() ? "none" : reruns));
         report.add(String.format("  COPY same rows%8.2f MB/s  (%.1f s, into empty tables) -> ingest reaches %.0f%% of it",
                 copyRate.empty(), copySeconds, 100 * ingestRate / copyRate.empty()));
         report.add(String.format("  COPY same rows%8.2f MB/s  (%.1f s, into the store's tables) -> ingest reaches %.0f%% of it",
@@ -356,7 +368,7 @@ public final class IngestBench {
                 spread(rebuildRuns), first.roots.size()));
         report.add(String.format("  storage       %.2f bytes per raw byte (%.1f MB in atom tables incl. indexes)",
                 (storageAfter - storageBefore) / (double) corpus.bytes(), (storageAfter - storageBefore) / 1e6));
-        System.out.println(String.join(System.lineSeparator(), report.subList(report.size() - 8, report.size())));
+        System.out.println(String.join(System.lineSeparator(), report.subList(report.size() - 9, report.size())));
         return copyRate;
     }
 
@@ -719,6 +731,25 @@ public final class IngestBench {
             s.execute("VACUUM dbo.Atom, dbo.AtomComposition, dbo.TensorAtomCoefficient");
         }
         return seconds;
+    }
+
+    /**
+     * The service's {@code hartonomous_atom_exclusive_retries_total} by reason: transactions that ran
+     * holding the tenant's lock shared and ran again exclusively (a conflict with another upload on a
+     * new atom, a count brought up from 0, ...).
+     */
+    private Map<String, Double> exclusiveReruns(ServiceUnderTest atom) throws Exception {
+        HttpRequest request = HttpRequest.newBuilder(URI.create("http://localhost:" + atom.port + "/q/metrics"))
+                .header("Accept", "text/plain").timeout(Duration.ofSeconds(30)).GET().build();
+        String body = http.send(request, HttpResponse.BodyHandlers.ofString()).body();
+        Map<String, Double> out = new java.util.TreeMap<>();
+        java.util.regex.Matcher m = java.util.regex.Pattern
+                .compile("(?m)^hartonomous_atom_exclusive_retries_total\\{[^}]*reason=\"([^\"]*)\"[^}]*\\} (\\S+)$")
+                .matcher(body);
+        while (m.find()) {
+            out.put(m.group(1), Double.parseDouble(m.group(2)));
+        }
+        return out;
     }
 
     /**

@@ -709,7 +709,7 @@ public class JobRunner {
                     with.addAll(record.statements());
                 }
                 var withResults = atoms.write(conn, job.tenant(), fresh, initial, job.rootHash(), job.contentType(),
-                        freshComposites, deltas, noPropagation, pins, job.id(), with);
+                        freshComposites, deltas, noPropagation, pins, job.id(), with, exclusive);
                 if (progressWithWrites && !JobRepository.leaseHeld(withResults)) {
                     throw new LeaseLostException(job.id());
                 }

@@ -52,6 +52,7 @@ public class AtomRepository {
     private final String existing;
     private final String lengths;
     private final BulkInsert insertAtoms;
+    private final BulkInsert insertOrAddLeaves;
     private final BulkInsert insertEdges;
     private final BulkInsert addReferences;
     private final String childrenOf;
@@ -76,15 +77,22 @@ public class AtomRepository {
                 + d.inList("ContentHash", SqlType.HASH, 2);
         this.lengths = d.render("SELECT ContentHash, ContentLength FROM dbo.Atom WHERE TenantId = ? AND ")
                 + d.inList("ContentHash", SqlType.HASH, 2);
-        this.insertAtoms = d.bulkInsert("dbo.Atom", List.of(
+        List<Column> atomColumns = List.of(
                 Column.of("TenantId", SqlType.INT), HASH, Column.of("AtomicValue", SqlType.VARBINARY_64),
                 Column.of("ContentLength", SqlType.BIGINT), Column.of("Modality", SqlType.VARCHAR),
                 Column.of("Subtype", SqlType.VARCHAR), Column.of("ContentType", SqlType.VARCHAR),
-                Column.of("ReferenceCount", SqlType.BIGINT)),
+                Column.of("ReferenceCount", SqlType.BIGINT));
+        this.insertAtoms = d.bulkInsert("dbo.Atom", atomColumns,
                 // no conflict clause: a chunk inserts only distinct atoms its own transaction found
                 // absent under the tenant's lock, so none can be there (a speculative ON CONFLICT
-                // insertion costs more per row, and would hide a broken lock as a silent skip)
+                // insertion costs more per row, and would hide a broken lock as a silent skip); under
+                // the shared lock a composite another writer inserted meanwhile fails here, and the
+                // chunk runs again exclusively
                 List.of());
+        // under the shared lock, leaves another writer inserted meanwhile: a leaf has no components,
+        // so whoever inserts it first, it only needs this chunk's references added to its count
+        this.insertOrAddLeaves = d.bulkUpsert("dbo.Atom", atomColumns, List.of("TenantId", "ContentHash"),
+                List.of(io.hartonomous.common.db.ColumnUpdate.add("ReferenceCount")));
         this.insertEdges = d.bulkInsert("dbo.AtomComposition", List.of(
                 Column.of("TenantId", SqlType.INT), Column.of("ParentAtomHash", SqlType.HASH),
                 Column.of("ComponentAtomHash", SqlType.HASH), Column.of("SequenceIndex", SqlType.BIGINT),
@@ -354,6 +362,21 @@ public class AtomRepository {
                                    ContentHash root, String rootContentType, List<AtomNode.Composite> composites,
                                    Map<ContentHash, Long> deltas, Set<ContentHash> pending, Collection<Pin> pins,
                                    UUID jobId, List<Tx.Statement> with) {
+        return write(conn, tenant, nodes, initialCounts, root, rootContentType, composites, deltas, pending, pins, jobId,
+                with, true);
+    }
+
+    /**
+     * As {@link #write(SqlConnection, int, List, Map, ContentHash, String, List, Map, Set, Collection, UUID, List)};
+     * {@code exclusive}: whether the caller holds the tenant's lock exclusively. Under the shared
+     * lock new leaves are inserted or, when another writer inserted one meanwhile, have their
+     * counts added to its count; new composites are inserted as always, so one another writer
+     * inserted meanwhile fails the statement on the unique key (the caller runs again exclusively).
+     */
+    public List<RowSet<Row>> write(SqlConnection conn, int tenant, List<AtomNode> nodes, Map<ContentHash, Long> initialCounts,
+                                   ContentHash root, String rootContentType, List<AtomNode.Composite> composites,
+                                   Map<ContentHash, Long> deltas, Set<ContentHash> pending, Collection<Pin> pins,
+                                   UUID jobId, List<Tx.Statement> with, boolean exclusive) {
         List<Tx.Statement> inserts = new ArrayList<>(3 + with.size());
         Map<ContentHash, Long> initial = new HashMap<>(initialCounts);
         Map<ContentHash, Long> changes = new HashMap<>(deltas);
@@ -369,11 +392,19 @@ public class AtomRepository {
             List<AtomNode> ordered = new ArrayList<>(nodes);
             ordered.sort(java.util.Comparator.comparing(AtomNode::hash));
             List<Object[]> rows = new ArrayList<>(nodes.size());
+            List<Object[]> leaves = new ArrayList<>();
             for (AtomNode n : ordered) {
-                rows.add(new Object[]{tenant, n.hash().bytes(), n.value(), n.length(), n.modality(), n.subtype(),
-                        n.hash().equals(root) ? rootContentType : null, initial.getOrDefault(n.hash(), 0L)});
+                Object[] row = {tenant, n.hash().bytes(), n.value(), n.length(), n.modality(), n.subtype(),
+                        n.hash().equals(root) ? rootContentType : null, initial.getOrDefault(n.hash(), 0L)};
+                (exclusive || n instanceof AtomNode.Composite ? rows : leaves).add(row);
             }
-            inserts.add(new Tx.Statement(insertAtoms.sql(), insertAtoms.bind(rows)));
+            // composites first: a conflict on one fails the chunk before its leaves lock anything
+            if (!rows.isEmpty()) {
+                inserts.add(new Tx.Statement(insertAtoms.sql(), insertAtoms.bind(rows)));
+            }
+            if (!leaves.isEmpty()) {
+                inserts.add(new Tx.Statement(insertOrAddLeaves.sql(), insertOrAddLeaves.bind(leaves)));
+            }
         }
         List<Object[]> edges = new ArrayList<>();
         for (AtomNode.Composite c : composites) {

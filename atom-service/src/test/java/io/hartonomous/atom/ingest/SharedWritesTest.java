@@ -160,8 +160,20 @@ class SharedWritesTest {
         assertThat(TestingIngest.atoms(db, tenant)).isZero();
     }
 
+    /** Waits until a backend waits for a lock in an insert into dbo.Atom (the upload meeting the other writer's row). */
+    private void awaitAtomInsertWaiting(Future<Response> upload) throws InterruptedException {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (TestingStore.count(db, """
+                SELECT COUNT(*) FROM pg_stat_activity
+                WHERE wait_event_type = 'Lock' AND query LIKE 'INSERT INTO dbo.Atom %'""") == 0) {
+            assertThat(upload.isDone()).as("the upload waits for the other writer's atom").isFalse();
+            assertThat(System.nanoTime()).as("waited for the upload to meet the other writer").isLessThan(deadline);
+            Thread.sleep(20);
+        }
+    }
+
     @Test
-    void aWriterThatMeetsAnotherOnANewAtomRunsAgainExclusively() throws Exception {
+    void aLeafAnotherWriterInsertedMeanwhileGetsTheUploadsReferencesAdded() throws Exception {
         int tenant = 36_003;
         String line = "a line both writers insert, short enough to be one leaf";
         byte[] file = (line + "\n" + "and another line of the file\n".repeat(3)).getBytes(StandardCharsets.UTF_8);
@@ -178,17 +190,10 @@ class SharedWritesTest {
                             io.vertx.core.buffer.Buffer.buffer(leaf), (long) leaf.length))
                     .await().atMost(WAIT);
             Future<Response> upload = thread.submit(() -> post(tenant, "meets.txt", file));
-            long deadline = System.nanoTime() + WAIT.toNanos();
-            while (TestingStore.count(db, """
-                    SELECT COUNT(*) FROM pg_stat_activity
-                    WHERE wait_event_type = 'Lock' AND query LIKE 'INSERT INTO dbo.Atom %'""") == 0) {
-                assertThat(upload.isDone()).as("the upload waits for the other writer's atom").isFalse();
-                assertThat(System.nanoTime()).isLessThan(deadline);
-                Thread.sleep(20);
-            }
+            awaitAtomInsertWaiting(upload);
             end(other, "COMMIT");
             other = null;
-            Response answer = upload.get(2, TimeUnit.MINUTES);
+            Response answer = upload.get(WAIT.toSeconds(), TimeUnit.SECONDS);
             assertThat(answer.statusCode()).as(answer.asString()).isEqualTo(201);
             assertThat(answer.jsonPath().getString("status")).isEqualTo("Completed");
         } finally {
@@ -197,10 +202,57 @@ class SharedWritesTest {
             }
             thread.shutdownNow();
         }
-        assertThat(retries("conflict")).isEqualTo(before + 1);
+        assertThat(retries("conflict")).as("a leaf needs no second run").isEqualTo(before);
         assertThat(content(tenant, ContentHash.sha256(file).hex())).isEqualTo(file);
         assertThat(TestingStore.countMismatches(db, tenant)).isEmpty();
         assertThat(TestingIngest.live(db, tenant)).containsEntry(ContentHash.sha256(leaf).hex(), 1L);
+    }
+
+    @Test
+    void aCompositeAnotherWriterInsertedMeanwhileRunsTheChunkAgainExclusively() throws Exception {
+        int source = 36_005;
+        int tenant = 36_006;
+        Random random = new Random(5);
+        byte[] file = text(random, pool(random, 40), 60);
+        String root = ContentHash.sha256(file).hex();
+        assertThat(post(source, "source.txt", file).statusCode()).isEqualTo(201);
+        double before = retries("conflict");
+        SqlConnection other = holdSharedLock(tenant);
+        ExecutorService thread = Executors.newSingleThreadExecutor();
+        try {
+            // the other writer stores the same file (its tree as another tenant's ingestion built it,
+            // and a pin) and has not committed: the upload's insert of its first composite waits for it
+            other.preparedQuery("""
+                    INSERT INTO dbo.Atom (TenantId, ContentHash, AtomicValue, ContentLength, Modality, Subtype, ContentType, ReferenceCount)
+                    SELECT $1, ContentHash, AtomicValue, ContentLength, Modality, Subtype, ContentType, ReferenceCount
+                    FROM dbo.Atom WHERE TenantId = $2""").execute(Tuple.of(tenant, source)).await().atMost(WAIT);
+            other.preparedQuery("""
+                    INSERT INTO dbo.AtomComposition (TenantId, ParentAtomHash, ComponentAtomHash, SequenceIndex,
+                                                     PositionX, PositionY, PositionZ, PositionM)
+                    SELECT $1, ParentAtomHash, ComponentAtomHash, SequenceIndex, PositionX, PositionY, PositionZ, PositionM
+                    FROM dbo.AtomComposition WHERE TenantId = $2""").execute(Tuple.of(tenant, source)).await().atMost(WAIT);
+            other.preparedQuery("INSERT INTO dbo.AtomRoot (TenantId, RootHash, SourceName) VALUES ($1, $2, 'the other writer')")
+                    .execute(Tuple.of(tenant, io.vertx.core.buffer.Buffer.buffer(ContentHash.sha256(file).bytes())))
+                    .await().atMost(WAIT);
+            Future<Response> upload = thread.submit(() -> post(tenant, "meets.txt", file));
+            awaitAtomInsertWaiting(upload);
+            end(other, "COMMIT");
+            other = null;
+            Response answer = upload.get(WAIT.toSeconds(), TimeUnit.SECONDS);
+            assertThat(answer.statusCode()).as(answer.asString()).isEqualTo(201);
+            assertThat(answer.jsonPath().getString("status")).isEqualTo("Completed");
+            assertThat(answer.jsonPath().getLong("atomsCreated")).as("the other writer's atoms stand").isZero();
+        } finally {
+            if (other != null) {
+                end(other, "ROLLBACK");
+            }
+            thread.shutdownNow();
+        }
+        assertThat(retries("conflict")).isGreaterThanOrEqualTo(before + 1);
+        assertThat(TestingIngest.pins(db, tenant)).isEqualTo(2);
+        assertThat(TestingIngest.live(db, tenant)).containsEntry(root, 2L);
+        assertThat(TestingStore.countMismatches(db, tenant)).isEmpty();
+        assertThat(content(tenant, root)).isEqualTo(file);
     }
 
     @Test
@@ -219,14 +271,14 @@ class SharedWritesTest {
         // the same content again: pinned by hash, its whole tree counts again
         Response again = post(tenant, "again.txt", file);
         assertThat(again.statusCode()).as(again.asString()).isEqualTo(201);
-        assertThat(retries("count at zero")).isEqualTo(before + 1);
+        assertThat(retries("count at zero")).isGreaterThanOrEqualTo(before + 1);
         assertThat(TestingStore.countMismatches(db, tenant)).isEmpty();
 
         // unpinned again, then a file that reuses its dead subtrees in a chunk
         given().auth().oauth2(token(tenant)).when().delete("/api/v1/roots/" + root).then().statusCode(200);
         Response reuse = post(tenant, "longer.txt", longer);
         assertThat(reuse.statusCode()).as(reuse.asString()).isEqualTo(201);
-        assertThat(retries("count at zero")).isEqualTo(before + 2);
+        assertThat(retries("count at zero")).isGreaterThanOrEqualTo(before + 2);
         assertThat(TestingStore.countMismatches(db, tenant)).isEmpty();
         assertThat(content(tenant, ContentHash.sha256(longer).hex())).isEqualTo(longer);
         TestingIngest.gc(tenant);
