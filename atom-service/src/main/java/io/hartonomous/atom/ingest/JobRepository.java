@@ -40,6 +40,7 @@ public class JobRepository {
     private final String claim;
     private final String progress;
     private final String complete;
+    private final String correctCreated;
     private final String fail;
     private final String pendingOfOthers;
     private final String recordKnownFiles;
@@ -73,6 +74,10 @@ public class JobRepository {
                     AtomsReused = AtomsReused + ?, PendingHashes = ?, Modality = ?, UpdatedAt = ?, LeaseExpiresAt = ?,
                     CoefficientOffset = ?, UnreportedUsage = ?
                 WHERE JobId = ? AND LeaseOwner = ? AND JobStatus = 'Processing'""");
+        this.correctCreated = d.render("""
+                UPDATE dbo.IngestionJob
+                SET AtomsCreated = AtomsCreated - ?, AtomsReused = AtomsReused + ?, UnreportedUsage = ?
+                WHERE JobId = ?""");
         this.complete = d.render("""
                 UPDATE dbo.IngestionJob
                 SET JobStatus = 'Completed', CompletedAt = ?, UpdatedAt = ?, PendingHashes = NULL, LeaseOwner = NULL,
@@ -188,6 +193,15 @@ public class JobRepository {
             statements.add(new Tx.Statement(this.complete, List.of(now, now, id)));
         }
         return statements;
+    }
+
+    /**
+     * In the transaction that recorded a chunk's progress (whose update holds the job's row): {@code count}
+     * of the atoms it recorded as created had been inserted by another upload meanwhile, so they are
+     * reused, and {@code usage} replaces the chunk's unreported usage events (billed for what it created).
+     */
+    void correctCreated(io.vertx.mutiny.sqlclient.SqlConnection conn, UUID id, long count, String usage) {
+        Tx.execute(conn, correctCreated, Arrays.asList(count, count, usage, id));
     }
 
     /** Whether the {@link #progressStatements} whose results begin {@code results} still held the lease. */

@@ -708,10 +708,17 @@ public class JobRunner {
                 if (record != null) {
                     with.addAll(record.statements());
                 }
-                var withResults = atoms.write(conn, job.tenant(), fresh, initial, job.rootHash(), job.contentType(),
+                var written = atoms.write(conn, job.tenant(), fresh, initial, job.rootHash(), job.contentType(),
                         freshComposites, deltas, noPropagation, pins, job.id(), with, exclusive);
+                var withResults = written.with();
                 if (progressWithWrites && !JobRepository.leaseHeld(withResults)) {
                     throw new LeaseLostException(job.id());
+                }
+                if (written.leavesStoredMeanwhile() > 0) {
+                    // leaves another upload inserted since the lookup: reused, not created (nor billed)
+                    long stored = written.leavesStoredMeanwhile();
+                    usageWritten = usageJson(chunkEvents(job, committed, fresh.size() - stored, reservation, last));
+                    jobs.correctCreated(conn, job.id(), stored, usageWritten);
                 }
                 coefficientsNow = writeModelRows(conn, last, model, queued);
                 if (last) {

@@ -91,7 +91,7 @@ public class AtomRepository {
                 List.of());
         // under the shared lock, leaves another writer inserted meanwhile: a leaf has no components,
         // so whoever inserts it first, it only needs this chunk's references added to its count
-        this.insertOrAddLeaves = d.bulkUpsert("dbo.Atom", atomColumns, List.of("TenantId", "ContentHash"),
+        this.insertOrAddLeaves = d.bulkUpsertReportingInserts("dbo.Atom", atomColumns, List.of("TenantId", "ContentHash"),
                 List.of(io.hartonomous.common.db.ColumnUpdate.add("ReferenceCount")));
         this.insertEdges = d.bulkInsert("dbo.AtomComposition", List.of(
                 Column.of("TenantId", SqlType.INT), Column.of("ParentAtomHash", SqlType.HASH),
@@ -363,7 +363,15 @@ public class AtomRepository {
                                    Map<ContentHash, Long> deltas, Set<ContentHash> pending, Collection<Pin> pins,
                                    UUID jobId, List<Tx.Statement> with) {
         return write(conn, tenant, nodes, initialCounts, root, rootContentType, composites, deltas, pending, pins, jobId,
-                with, true);
+                with, true).with();
+    }
+
+    /**
+     * What a chunk's {@link #write} answered: the results of the caller's {@code with} statements, in
+     * order, and how many of the new leaves another writer had inserted meanwhile (under the shared
+     * lock; always 0 under the exclusive one) — atoms the caller found absent but did not create.
+     */
+    public record Written(List<RowSet<Row>> with, long leavesStoredMeanwhile) {
     }
 
     /**
@@ -373,10 +381,10 @@ public class AtomRepository {
      * counts added to its count; new composites are inserted as always, so one another writer
      * inserted meanwhile fails the statement on the unique key (the caller runs again exclusively).
      */
-    public List<RowSet<Row>> write(SqlConnection conn, int tenant, List<AtomNode> nodes, Map<ContentHash, Long> initialCounts,
-                                   ContentHash root, String rootContentType, List<AtomNode.Composite> composites,
-                                   Map<ContentHash, Long> deltas, Set<ContentHash> pending, Collection<Pin> pins,
-                                   UUID jobId, List<Tx.Statement> with, boolean exclusive) {
+    public Written write(SqlConnection conn, int tenant, List<AtomNode> nodes, Map<ContentHash, Long> initialCounts,
+                         ContentHash root, String rootContentType, List<AtomNode.Composite> composites,
+                         Map<ContentHash, Long> deltas, Set<ContentHash> pending, Collection<Pin> pins,
+                         UUID jobId, List<Tx.Statement> with, boolean exclusive) {
         List<Tx.Statement> inserts = new ArrayList<>(3 + with.size());
         Map<ContentHash, Long> initial = new HashMap<>(initialCounts);
         Map<ContentHash, Long> changes = new HashMap<>(deltas);
@@ -385,6 +393,7 @@ public class AtomRepository {
         nodes.forEach(n -> inserted.add(n.hash()));
         Optional<Tx.Statement> pinRows = pinRows(tenant, pins, jobId, (h, count) ->
                 (inserted.contains(h) ? initial : changes).merge(h, count, Long::sum));
+        int leavesAt = -1;
         if (!nodes.isEmpty()) {
             // in hash order: two writers holding the tenant's lock shared that insert some of the
             // same new atoms meet on the first of them (one waits, then fails on the unique key and
@@ -403,6 +412,7 @@ public class AtomRepository {
                 inserts.add(new Tx.Statement(insertAtoms.sql(), insertAtoms.bind(rows)));
             }
             if (!leaves.isEmpty()) {
+                leavesAt = inserts.size();
                 inserts.add(new Tx.Statement(insertOrAddLeaves.sql(), insertOrAddLeaves.bind(leaves)));
             }
         }
@@ -421,11 +431,20 @@ public class AtomRepository {
         int before = inserts.size();
         inserts.addAll(with);
         List<RowSet<Row>> results = adjust(conn, tenant, changes, pending, inserts);
-        long rows = atomRows + edges.size() + (pinRows.isPresent() ? pins.size() : 0);
+        long storedMeanwhile = 0;
+        if (leavesAt >= 0) {
+            for (Row row : results.get(leavesAt)) {
+                if (!db.dialect().wasInserted(row.getValue(0))) {
+                    storedMeanwhile++;
+                }
+            }
+        }
+        long rows = atomRows - storedMeanwhile + edges.size() + (pinRows.isPresent() ? pins.size() : 0);
         if (rows > 0) {
             refreshPolicy.inserted(tenant, rows); // (each pin comes with its lineage rows)
         }
-        return results.isEmpty() ? List.of() : List.copyOf(results.subList(before, results.size()));
+        return new Written(results.isEmpty() ? List.of() : List.copyOf(results.subList(before, results.size())),
+                storedMeanwhile);
     }
 
     /**

@@ -181,6 +181,7 @@ class SharedWritesTest {
         double before = retries("conflict");
         SqlConnection other = holdSharedLock(tenant);
         ExecutorService thread = Executors.newSingleThreadExecutor();
+        Response answer;
         try {
             // the other writer inserts the line's atom and has not committed: the upload's insert waits for it
             other.preparedQuery("""
@@ -193,7 +194,7 @@ class SharedWritesTest {
             awaitAtomInsertWaiting(upload);
             end(other, "COMMIT");
             other = null;
-            Response answer = upload.get(WAIT.toSeconds(), TimeUnit.SECONDS);
+            answer = upload.get(WAIT.toSeconds(), TimeUnit.SECONDS);
             assertThat(answer.statusCode()).as(answer.asString()).isEqualTo(201);
             assertThat(answer.jsonPath().getString("status")).isEqualTo("Completed");
         } finally {
@@ -203,6 +204,9 @@ class SharedWritesTest {
             thread.shutdownNow();
         }
         assertThat(retries("conflict")).as("a leaf needs no second run").isEqualTo(before);
+        // the leaf is the other writer's: reused, not created (nor billed) by the upload
+        assertThat(answer.jsonPath().getLong("atomsCreated")).isEqualTo(TestingIngest.atoms(db, tenant) - 1);
+        assertThat(answer.jsonPath().getLong("atomsReused")).isEqualTo(1);
         assertThat(content(tenant, ContentHash.sha256(file).hex())).isEqualTo(file);
         assertThat(TestingStore.countMismatches(db, tenant)).isEmpty();
         assertThat(TestingIngest.live(db, tenant)).containsEntry(ContentHash.sha256(leaf).hex(), 1L);

@@ -176,6 +176,15 @@ public final class PostgresDialect implements SqlDialect {
     }
 
     @Override
+    public BulkInsert bulkUpsertReportingInserts(String table, List<Column> columns, List<String> key,
+                                                 List<ColumnUpdate> updates) {
+        // a row the statement inserted has no deleting or locking transaction yet (xmax 0); one it
+        // updated carries this transaction's id there
+        BulkInsert upsert = bulkUpsert(table, columns, key, updates);
+        return new BulkInsert(upsert.sql() + " RETURNING (t.xmax = 0) AS inserted", columns, rows -> bindArrays(columns, rows));
+    }
+
+    @Override
     public BulkInsert bulkAdd(String table, String scopeColumn, Column key, String counterColumn) {
         String sql = "UPDATE " + table + " AS t SET " + counterColumn + " = t." + counterColumn + " + d.delta"
                 + " FROM UNNEST($2::" + key.type().postgres() + "[], $3::int8[]) AS d(k, delta)"

@@ -79,6 +79,19 @@ public sealed interface SqlDialect permits PostgresDialect, SqlServerDialect {
     BulkInsert bulkUpsert(String table, List<Column> columns, List<String> key, List<ColumnUpdate> updates);
 
     /**
+     * {@link #bulkUpsert} that answers a row for each row it touched, with one column: whether it
+     * inserted that row (PostgreSQL a boolean, SQL Server 1 or 0; read it with {@link #wasInserted}).
+     * For callers that account for what they created, when another writer may have inserted some of
+     * the keys meanwhile.
+     */
+    BulkInsert bulkUpsertReportingInserts(String table, List<Column> columns, List<String> key, List<ColumnUpdate> updates);
+
+    /** The answer of one row of a {@link #bulkUpsertReportingInserts}: whether that row was inserted. */
+    default boolean wasInserted(Object value) {
+        return value instanceof Boolean b ? b : value instanceof Number n && n.intValue() == 1;
+    }
+
+    /**
      * Takes a lock held until the end of the current transaction, named by one integer parameter
      * (e.g. a tenant id) within {@code namespace}; shared locks coexist, an exclusive one waits for
      * all others. Parameters: the integer. PostgreSQL: advisory locks; SQL Server: sp_getapplock.

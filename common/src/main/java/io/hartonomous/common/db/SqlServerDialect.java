@@ -129,6 +129,16 @@ public final class SqlServerDialect implements SqlDialect {
         return new BulkInsert(sql, columns, rows -> List.of(json(columns, rows)));
     }
 
+    @Override
+    public BulkInsert bulkUpsertReportingInserts(String table, List<Column> columns, List<String> key,
+                                                 List<ColumnUpdate> updates) {
+        BulkInsert upsert = bulkUpsert(table, columns, key, updates);
+        String merge = upsert.sql();
+        String sql = merge.substring(0, merge.length() - 1)
+                + " OUTPUT CASE WHEN $action = 'INSERT' THEN 1 ELSE 0 END AS inserted;";
+        return new BulkInsert(sql, columns, rows -> List.of(json(columns, rows)));
+    }
+
     /** {@code (SELECT <typed columns> FROM OPENJSON(@p1) WITH (<schema>) AS j) AS s}: the batch as a derived table. */
     private static String jsonSource(List<Column> columns) {
         String projected = IntStream.range(0, columns.size()).mapToObj(i -> {

@@ -350,6 +350,28 @@ class PostgresDialectTest {
     }
 
     @Test
+    void bulkUpsertReportingInsertsTellsInsertedRowsFromUpdatedOnes() {
+        ddl("CREATE TABLE Tally (TenantId INT NOT NULL, Meter VARCHAR(100) NOT NULL, Total BIGINT NOT NULL,"
+                + " PRIMARY KEY (TenantId, Meter))");
+        List<Column> columns = List.of(Column.of("TenantId", SqlType.INT), Column.of("Meter", SqlType.VARCHAR),
+                Column.of("Total", SqlType.BIGINT));
+        BulkInsert bulk = dialect.bulkUpsertReportingInserts("Tally", columns, List.of("TenantId", "Meter"),
+                List.of(ColumnUpdate.add("Total")));
+
+        execute(bulk.sql(), Tuple.from(bulk.bind(List.<Object[]>of(new Object[]{7, "a", 0L}))));
+        List<String> answers = new ArrayList<>();
+        execute(bulk.sql(), Tuple.from(bulk.bind(List.of(new Object[]{7, "a", 2L}, new Object[]{7, "b", 3L}))))
+                .forEach(r -> answers.add(r.getBoolean("inserted") + " " + dialect.wasInserted(r.getValue(0))));
+        List<String> totals = new ArrayList<>();
+        execute("SELECT Meter, Total FROM Tally ORDER BY Meter", Tuple.tuple())
+                .forEach(r -> totals.add(r.getString(0) + " " + r.getLong(1)));
+
+        // a row that was there with 0 is still an update, not an insert
+        assertThat(answers).containsExactly("false false", "true true");
+        assertThat(totals).containsExactly("a 2", "b 3");
+    }
+
+    @Test
     void bulkUpsertWithoutUpdatesOnlyInsertsNewKeys() {
         ddl("CREATE TABLE Quota (TenantId INT NOT NULL, Meter VARCHAR(100) NOT NULL, Used BIGINT NOT NULL,"
                 + " PRIMARY KEY (TenantId, Meter))");

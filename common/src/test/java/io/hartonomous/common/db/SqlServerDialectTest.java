@@ -401,6 +401,23 @@ class SqlServerDialectTest {
         assertThat(merge.getMergeUpdate()).isNull();
     }
 
+    @Test
+    void bulkUpsertReportingInsertsOutputsTheActionOfEachRow() throws Exception {
+        List<Column> columns = List.of(Column.of("TenantId", SqlType.INT), Column.of("Meter", SqlType.VARCHAR),
+                Column.of("Total", SqlType.BIGINT));
+        String sql = dialect.bulkUpsertReportingInserts("dbo.Bucket", columns, List.of("TenantId", "Meter"),
+                List.of(ColumnUpdate.add("Total"))).sql();
+
+        assertThat(sql).isEqualTo(dialect.bulkUpsert("dbo.Bucket", columns, List.of("TenantId", "Meter"),
+                List.of(ColumnUpdate.add("Total"))).sql().replace(");",
+                ") OUTPUT CASE WHEN $action = 'INSERT' THEN 1 ELSE 0 END AS inserted;"));
+        Merge merge = (Merge) parse(withoutMergeHint(withoutOpenJsonSchema(sql)));
+        assertThat(merge.getOutputClause()).isNotNull();
+        assertThat(merge.getOutputClause().toString()).contains("$action = 'INSERT'");
+        assertThat(dialect.wasInserted(1)).isTrue();
+        assertThat(dialect.wasInserted(0)).isFalse();
+    }
+
     // --- json -----------------------------------------------------------------------------------
 
     @Test
