@@ -160,6 +160,54 @@ class SharedWritesTest {
         assertThat(TestingIngest.atoms(db, tenant)).isZero();
     }
 
+    @Test
+    void sharedWritersBesideUnpinningAndGarbageCollectionLoseNothing() throws Exception {
+        int tenant = 36_007;
+        Random random = new Random(7);
+        List<String> pool = pool(random, 120);
+        List<byte[]> base = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            base.add(text(random, pool, 40 + random.nextInt(120)));
+            assertThat(post(tenant, "base" + i + ".txt", base.get(i)).statusCode()).isEqualTo(201);
+        }
+        List<byte[]> files = new ArrayList<>();
+        for (int i = 0; i < 24; i++) {
+            // new files sharing lines (and so blocks and tokens) with the base files being unpinned
+            files.add(text(random, pool, 40 + random.nextInt(120)));
+        }
+        ExecutorService threads = Executors.newFixedThreadPool(5);
+        try {
+            Future<?> remover = threads.submit(() -> {
+                for (byte[] b : base) {
+                    given().auth().oauth2(token(tenant)).when().delete("/api/v1/roots/" + ContentHash.sha256(b).hex())
+                            .then().statusCode(200);
+                    TestingIngest.gc(tenant);
+                }
+                return null;
+            });
+            List<Future<Response>> answers = new ArrayList<>();
+            for (int i = 0; i < files.size(); i++) {
+                byte[] file = files.get(i);
+                String name = "new" + i + ".txt";
+                answers.add(threads.submit(() -> post(tenant, name, file)));
+            }
+            for (Future<Response> f : answers) {
+                Response answer = f.get(2, TimeUnit.MINUTES);
+                assertThat(answer.statusCode()).as(answer.asString()).isEqualTo(201);
+                assertThat(answer.jsonPath().getString("status")).isEqualTo("Completed");
+            }
+            remover.get(2, TimeUnit.MINUTES);
+        } finally {
+            threads.shutdownNow();
+        }
+        TestingIngest.gc(tenant);
+        assertThat(TestingStore.countMismatches(db, tenant)).isEmpty();
+        assertThat(TestingIngest.pins(db, tenant)).isEqualTo(files.size());
+        for (byte[] file : files) {
+            assertThat(content(tenant, ContentHash.sha256(file).hex())).isEqualTo(file);
+        }
+    }
+
     /** Waits until a backend waits for a lock in an insert into dbo.Atom (the upload meeting the other writer's row). */
     private void awaitAtomInsertWaiting(Future<Response> upload) throws InterruptedException {
         long deadline = System.nanoTime() + WAIT.toNanos();
