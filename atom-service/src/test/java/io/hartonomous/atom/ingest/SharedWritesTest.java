@@ -80,6 +80,25 @@ class SharedWritesTest {
         return pool;
     }
 
+    /** Sends {@code files} as uploads of {@code tenant} named prefix0.txt, prefix1.txt, … on {@code threads}. */
+    private static List<Future<Response>> submitUploads(ExecutorService threads, int tenant, String prefix, List<byte[]> files) {
+        List<Future<Response>> answers = new ArrayList<>();
+        for (int i = 0; i < files.size(); i++) {
+            byte[] file = files.get(i);
+            String name = prefix + i + ".txt";
+            answers.add(threads.submit(() -> post(tenant, name, file)));
+        }
+        return answers;
+    }
+
+    /** The upload answered 201 with a Completed job; returns its answer. */
+    private static Response completed(Future<Response> upload) throws Exception {
+        Response answer = upload.get(2, TimeUnit.MINUTES);
+        assertThat(answer.statusCode()).as(answer.asString()).isEqualTo(201);
+        assertThat(answer.jsonPath().getString("status")).isEqualTo("Completed");
+        return answer;
+    }
+
     /** A transaction of the test's own, holding {@code tenant}'s atom lock shared as an upload's chunk does. */
     private SqlConnection holdSharedLock(int tenant) {
         SqlConnection conn = db.pool().getConnection().await().atMost(WAIT);
@@ -102,10 +121,7 @@ class SharedWritesTest {
         ExecutorService thread = Executors.newSingleThreadExecutor();
         try {
             // with the lock exclusive for every writer this upload would wait for the other transaction
-            Future<Response> upload = thread.submit(() -> post(tenant, "beside.txt", file));
-            Response answer = upload.get(WAIT.toSeconds(), TimeUnit.SECONDS);
-            assertThat(answer.statusCode()).as(answer.asString()).isEqualTo(201);
-            assertThat(answer.jsonPath().getString("status")).isEqualTo("Completed");
+            completed(thread.submit(() -> post(tenant, "beside.txt", file)));
         } finally {
             end(other, "ROLLBACK");
             thread.shutdown();
@@ -127,16 +143,8 @@ class SharedWritesTest {
         files.add(files.get(1));
         ExecutorService threads = Executors.newFixedThreadPool(6);
         try {
-            List<Future<Response>> answers = new ArrayList<>();
-            for (int i = 0; i < files.size(); i++) {
-                byte[] file = files.get(i);
-                String name = "f" + i + ".txt";
-                answers.add(threads.submit(() -> post(tenant, name, file)));
-            }
-            for (Future<Response> f : answers) {
-                Response answer = f.get(2, TimeUnit.MINUTES);
-                assertThat(answer.statusCode()).as(answer.asString()).isEqualTo(201);
-                assertThat(answer.jsonPath().getString("status")).isEqualTo("Completed");
+            for (Future<Response> f : submitUploads(threads, tenant, "f", files)) {
+                completed(f);
             }
         } finally {
             threads.shutdownNow();
@@ -185,16 +193,8 @@ class SharedWritesTest {
                 }
                 return null;
             });
-            List<Future<Response>> answers = new ArrayList<>();
-            for (int i = 0; i < files.size(); i++) {
-                byte[] file = files.get(i);
-                String name = "new" + i + ".txt";
-                answers.add(threads.submit(() -> post(tenant, name, file)));
-            }
-            for (Future<Response> f : answers) {
-                Response answer = f.get(2, TimeUnit.MINUTES);
-                assertThat(answer.statusCode()).as(answer.asString()).isEqualTo(201);
-                assertThat(answer.jsonPath().getString("status")).isEqualTo("Completed");
+            for (Future<Response> f : submitUploads(threads, tenant, "new", files)) {
+                completed(f);
             }
             remover.get(2, TimeUnit.MINUTES);
         } finally {
@@ -242,9 +242,7 @@ class SharedWritesTest {
             awaitAtomInsertWaiting(upload);
             end(other, "COMMIT");
             other = null;
-            answer = upload.get(WAIT.toSeconds(), TimeUnit.SECONDS);
-            assertThat(answer.statusCode()).as(answer.asString()).isEqualTo(201);
-            assertThat(answer.jsonPath().getString("status")).isEqualTo("Completed");
+            answer = completed(upload);
         } finally {
             if (other != null) {
                 end(other, "ROLLBACK");
@@ -290,9 +288,7 @@ class SharedWritesTest {
             awaitAtomInsertWaiting(upload);
             end(other, "COMMIT");
             other = null;
-            Response answer = upload.get(WAIT.toSeconds(), TimeUnit.SECONDS);
-            assertThat(answer.statusCode()).as(answer.asString()).isEqualTo(201);
-            assertThat(answer.jsonPath().getString("status")).isEqualTo("Completed");
+            Response answer = completed(upload);
             assertThat(answer.jsonPath().getLong("atomsCreated")).as("the other writer's atoms stand").isZero();
         } finally {
             if (other != null) {
