@@ -99,7 +99,7 @@ public final class BillingBench {
                         percentile(result.batchLatencies, 50) / 1e6, percentile(result.batchLatencies, 99) / 1e6);
                 System.out.printf("reservation: %d reservations with %d clients: p50 %.2f ms, p99 %.2f ms%n",
                         latencies.length, reservationClients, percentile(latencies, 50) / 1e6, percentile(latencies, 99) / 1e6);
-                System.out.println("reproduce:   " + COMMAND + " [-Dbench.clients=" + clients + " -Dbench.seconds=" + seconds + "]");
+                System.out.println("reproduce:   " + Reproduce.command(COMMAND) + "  (defaults: -Dbench.clients=8 -Dbench.seconds=30)");
             } finally {
                 service.destroy();
                 service.waitFor();

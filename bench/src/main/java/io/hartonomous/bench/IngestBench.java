@@ -190,10 +190,10 @@ public final class IngestBench {
         System.out.println("IngestBench (atom-service over HTTP, embedded PostgreSQL 18, " + Runtime.getRuntime().availableProcessors()
                 + " cores, " + clients + " concurrent uploads, coefficients=" + coefficients + dbRoundTrip + ")");
         report.forEach(System.out::println);
-        System.out.println("reproduce: " + COMMAND);
+        System.out.println("reproduce: " + Reproduce.command(COMMAND));
         System.out.println("options: -Dbench.textMB=16 -Dbench.javaMB=16 -Dbench.clients=2 -Dbench.coefficients=false"
                 + " -Dbench.corpora=text,java,model -Dbench.archives=true -Dbench.perFile=true -Dbench.batch=true"
-                + " -Dbench.statements=false -Dbench.warmupMB=0 -Dbench.dbRttMs=0 -Dbench.pg.<setting>=<value>");
+                + " -Dbench.statements=false -Dbench.warmupMB=0 -Dbench.dbRttMs=0 -Dbench.pg.<setting>=<value> (the defaults)");
     }
 
     /**

@@ -90,7 +90,7 @@ public final class SearchBench {
         System.out.println();
         System.out.println("== SearchBench (" + Runtime.getRuntime().availableProcessors() + " cores; client, service and database on one machine)");
         report.forEach(System.out::println);
-        System.out.println("reproduce: " + COMMAND + " [-Dbench.units=100000 -Dbench.queries=300 -Dbench.chunkChars=480]");
+        System.out.println("reproduce: " + Reproduce.command(COMMAND) + "  (defaults: -Dbench.units=100000 -Dbench.queries=300 -Dbench.chunkChars=480)");
     }
 
     // ------------------------------------------------------------------ part 1: quality
