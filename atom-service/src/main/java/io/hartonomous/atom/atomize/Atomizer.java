@@ -25,4 +25,12 @@ public interface Atomizer {
     int score(Sniff sniff);
 
     void atomize(InputStream in, Sniff sniff, TreeWriter tree, AtomizeContext context) throws IOException;
+
+    /**
+     * The media type of an input this atomizer takes, from its signature (and name), for an upload
+     * whose client named none; null when no more is known than {@code application/octet-stream}.
+     */
+    default String mediaType(Sniff sniff) {
+        return null;
+    }
 }

@@ -87,7 +87,10 @@ public class IngestResource {
             description = "The raw request body is the file, streamed to a spool and atomized into deduplicated atoms. "
                     + "Small inputs (and wait=true) complete in the request (201); otherwise 202 with Location of the job. "
                     + "Content the tenant already has is pinned again without writing atoms. A tar archive of files is a "
-                    + "batch: it rebuilds byte for byte and each file inside becomes a root of its own, named archive/path.")
+                    + "batch: it rebuilds byte for byte and each file inside becomes a root of its own, named archive/path. "
+                    + "The Content-Type header is the file's media type, served back with its content; without one "
+                    + "(or with application/octet-stream or a form encoding, as curl --data-binary sends) the media type "
+                    + "is taken from the content's signature.")
     @APIResponse(responseCode = "201", description = "Ingested (job finished; see status)")
     @APIResponse(responseCode = "202", description = "Accepted; poll the job at Location")
     @APIResponse(responseCode = "400", description = "Empty body, bad name")

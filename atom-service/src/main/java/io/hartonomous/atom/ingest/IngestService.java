@@ -247,10 +247,22 @@ public class IngestService {
         return name;
     }
 
-    private static String cleanContentType(String contentType) {
+    /**
+     * The client's media type of the file, or null to take the one the content's signature shows:
+     * also for the types that say nothing about a raw body — {@code application/octet-stream} (any
+     * bytes) and the form encodings ({@code curl --data-binary} sends its body as
+     * {@code application/x-www-form-urlencoded} unless told otherwise).
+     */
+    static String cleanContentType(String contentType) {
         if (contentType == null || contentType.isBlank() || contentType.length() > 255 || CONTROL.matcher(contentType).find()) {
             return null;
         }
-        return contentType.trim();
+        String type = contentType.trim();
+        String essence = type.split(";", 2)[0].trim().toLowerCase(java.util.Locale.ROOT);
+        if (essence.equals("application/octet-stream") || essence.equals("application/x-www-form-urlencoded")
+                || essence.equals("multipart/form-data")) {
+            return null;
+        }
+        return type;
     }
 }

@@ -225,7 +225,9 @@ public class JobRunner {
             }
             skip = new BatchSkip(fileHashes, known);
         }
-        ChunkSink sink = new ChunkSink(job, atomizer.modality(), owner, skip);
+        // the input's atom gets the client's media type, else the one its signature shows
+        String rootType = job.contentType() != null ? job.contentType() : atomizer.mediaType(sniff);
+        ChunkSink sink = new ChunkSink(job, atomizer.modality(), owner, skip, rootType);
         TreeWriter.Ref root;
         try (InputStream in = new BufferedInputStream(spool.open(job.spoolPath()), 256 * 1024)) {
             TreeWriter tree = new TreeWriter(sink);
@@ -393,6 +395,8 @@ public class JobRunner {
     private final class ChunkSink implements io.hartonomous.atom.atomize.AtomSink {
         private final Job job;
         private final String modality;
+        /** The media type of the input's atom (null: application/octet-stream). */
+        private final String rootType;
         private final Set<ContentHash> pending;
         private final String owner;
         /** A batch's known files, not atomized again (null: not a batch). */
@@ -479,8 +483,9 @@ public class JobRunner {
         private long emitted;
         private long committed;
 
-        ChunkSink(Job job, String modality, String owner, BatchSkip skip) {
+        ChunkSink(Job job, String modality, String owner, BatchSkip skip, String rootType) {
             this.job = job;
+            this.rootType = rootType;
             this.owner = owner;
             this.skip = skip;
             this.batchJob = job.batch();
@@ -708,7 +713,7 @@ public class JobRunner {
                 if (record != null) {
                     with.addAll(record.statements());
                 }
-                var written = atoms.write(conn, job.tenant(), fresh, initial, job.rootHash(), job.contentType(),
+                var written = atoms.write(conn, job.tenant(), fresh, initial, job.rootHash(), rootType,
                         freshComposites, deltas, noPropagation, pins, job.id(), with, exclusive);
                 var withResults = written.with();
                 if (progressWithWrites && !JobRepository.leaseHeld(withResults)) {

@@ -87,7 +87,9 @@ public class AtomResource {
     @Produces(MediaType.WILDCARD)
     @Blocking
     @Operation(summary = "The exact bytes the atom stands for",
-            description = "Streamed; supports a single HTTP byte range (206).")
+            description = "Streamed; supports a single HTTP byte range (206; 416 with Content-Range: bytes */size when "
+                    + "it starts beyond the end). Content-Type is the one the upload named, else the one the content's "
+                    + "signature shows (e.g. image/png, text/plain; charset=utf-8), else application/octet-stream.")
     @APIResponse(responseCode = "200", description = "The content")
     @APIResponse(responseCode = "206", description = "The requested range")
     @APIResponse(responseCode = "404", description = "The tenant has no such atom")

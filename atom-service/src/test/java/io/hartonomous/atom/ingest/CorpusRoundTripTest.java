@@ -88,6 +88,35 @@ class CorpusRoundTripTest {
                 new Sample("demo.bundle", "git", bundle()));
     }
 
+    /** The media type each file of the corpus is served with when its upload named none (spaces removed). */
+    private static final Map<String, String> MEDIA_TYPES = Map.ofEntries(
+            Map.entry("GPL-3.txt", "text/plain;charset=utf-8"),
+            Map.entry("Apache-2.0", "text/plain;charset=utf-8"),
+            Map.entry("tzdata-copyright", "text/plain;charset=utf-8"),
+            Map.entry("crlf-no-final-newline.txt", "text/plain;charset=utf-8"),
+            Map.entry("invalid-utf8.txt", "application/octet-stream"), // not UTF-8: its bytes, no charset claimed
+            Map.entry("Objects.java", "text/x-java;charset=utf-8"),
+            Map.entry("colorsys.py", "text/x-python;charset=utf-8"),
+            Map.entry("doctools.js", "text/javascript;charset=utf-8"),
+            Map.entry("Find-VisualStudio.cs", "text/x-csharp;charset=utf-8"),
+            Map.entry("ring-buffer.ts", "text/x-typescript;charset=utf-8"),
+            Map.entry("python.png", "image/png"),
+            Map.entry("crates.png", "image/png"),
+            Map.entry("python.jpg", "image/jpeg"),
+            Map.entry("python.gif", "image/gif"),
+            Map.entry("tcl-logo64.gif", "image/gif"),
+            Map.entry("python.bmp", "image/bmp"),
+            Map.entry("python.webp", "image/webp"),
+            Map.entry("pluck-pcm16.wav", "audio/wav"),
+            Map.entry("debian.csv", "text/csv;charset=utf-8"),
+            Map.entry("cmake-v143_CSharp.json", "application/json"),
+            Map.entry("cmake-v143_CSharp.jsonl", "application/jsonl"),
+            Map.entry("underscore.min.js.gz", "application/octet-stream"),
+            Map.entry("model.safetensors", "application/octet-stream"),
+            Map.entry("model.gguf", "application/octet-stream"),
+            Map.entry("model.onnx", "application/octet-stream"),
+            Map.entry("demo.bundle", "application/octet-stream"));
+
     @ParameterizedTest(name = "{0}")
     @MethodSource("corpus")
     void ingestsAndRebuildsByteForByte(Sample sample) {
@@ -105,6 +134,10 @@ class CorpusRoundTripTest {
         given().auth().oauth2(token(tenant)).when().get("/api/v1/atoms/" + sha)
                 .then().statusCode(200).body("modality", equalTo(sample.modality()))
                 .body("size", equalTo(input.length)).body("referenceCount", equalTo(1));
+        // sent as application/octet-stream: the atom takes the media type its signature shows
+        String type = given().auth().oauth2(token(tenant)).when().get("/api/v1/atoms/" + sha + "/content")
+                .then().statusCode(200).extract().contentType();
+        assertThat(type.replace(" ", "").toLowerCase(java.util.Locale.ROOT)).isEqualTo(MEDIA_TYPES.get(sample.name()));
         byte[] rebuilt = content(tenant, sha);
         assertThat(sha256(rebuilt)).isEqualTo(sha);
         assertThat(rebuilt).isEqualTo(input);

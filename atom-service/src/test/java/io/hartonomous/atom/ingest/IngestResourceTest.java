@@ -110,7 +110,42 @@ class IngestResourceTest {
         assertThat(tail).isEqualTo(java.util.Arrays.copyOfRange(input, 199_990, 200_000));
         given().auth().oauth2(token(tenant)).header("Range", "bytes=300000-")
                 .when().get("/api/v1/atoms/" + root + "/content")
-                .then().statusCode(416).contentType("application/problem+json");
+                .then().statusCode(416).contentType("application/problem+json").header("Content-Range", "bytes */200000");
+    }
+
+    @Test
+    void contentIsServedWithTheClientsMediaTypeElseTheOneItsBytesShow() {
+        int tenant = TENANTS.incrementAndGet();
+        byte[] notes = "# Notes\n\nA markdown file, long enough to be more than one atom of sixty-four bytes.\n"
+                .getBytes(StandardCharsets.UTF_8);
+        String named = given().auth().oauth2(token(tenant)).contentType("text/markdown; charset=utf-8").body(notes)
+                .queryParam("name", "notes.md").queryParam("wait", true).when().post("/api/v1/ingest")
+                .then().statusCode(201).extract().path("rootHash");
+        given().auth().oauth2(token(tenant)).when().get("/api/v1/atoms/" + named + "/content")
+                .then().statusCode(200).contentType(org.hamcrest.Matchers.startsWith("text/markdown"));
+        given().auth().oauth2(token(tenant)).when().get("/api/v1/atoms/" + named)
+                .then().statusCode(200).body("contentType", org.hamcrest.Matchers.startsWith("text/markdown"));
+
+        // curl --data-binary sends application/x-www-form-urlencoded: that says nothing about the file
+        byte[] text = "Plain text sent the way curl sends a body by default, with a form's media type.\n"
+                .getBytes(StandardCharsets.UTF_8);
+        String form = given().auth().oauth2(token(tenant))
+                .config(io.restassured.RestAssured.config().encoderConfig(io.restassured.config.EncoderConfig.encoderConfig()
+                        .encodeContentTypeAs("application/x-www-form-urlencoded", ContentType.BINARY)))
+                .contentType("application/x-www-form-urlencoded").body(text)
+                .queryParam("name", "plain").queryParam("wait", true).when().post("/api/v1/ingest")
+                .then().statusCode(201).body("contentType", org.hamcrest.Matchers.nullValue()).extract().path("rootHash");
+        given().auth().oauth2(token(tenant)).when().get("/api/v1/atoms/" + form + "/content")
+                .then().statusCode(200).contentType(org.hamcrest.Matchers.startsWith("text/plain"));
+
+        byte[] noise = new byte[1000];
+        new Random(11).nextBytes(noise);
+        noise[0] = 0; // never UTF-8 text
+        String opaque = given().auth().oauth2(token(tenant)).contentType("application/octet-stream").body(noise)
+                .queryParam("name", "noise.txt").queryParam("wait", true).when().post("/api/v1/ingest")
+                .then().statusCode(201).extract().path("rootHash");
+        given().auth().oauth2(token(tenant)).when().get("/api/v1/atoms/" + opaque + "/content")
+                .then().statusCode(200).contentType("application/octet-stream");
     }
 
     @Test

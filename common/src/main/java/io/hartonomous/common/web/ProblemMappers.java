@@ -108,6 +108,10 @@ public final class ProblemMappers {
         if (code == ErrorCode.UNAUTHENTICATED) {
             response.header(HttpHeaders.WWW_AUTHENTICATE, "Bearer realm=\"hartonomous\"");
         }
+        if (code == ErrorCode.RANGE_NOT_SATISFIABLE && extensions.get("size") instanceof Number size) {
+            // RFC 9110 15.5.17: a 416 names the representation's current length
+            response.header("Content-Range", "bytes */" + size.longValue());
+        }
         return response.build();
     }
 }

@@ -111,6 +111,11 @@ public final class TarArchiveAtomizer implements Atomizer {
     }
 
     @Override
+    public String mediaType(Sniff sniff) {
+        return score(sniff) > 0 ? "application/x-tar" : null;
+    }
+
+    @Override
     public void atomize(InputStream in, Sniff sniff, TreeWriter tree, AtomizeContext context) throws IOException {
         if (framing) {
             tree.open(MODALITY, "archive");

@@ -56,6 +56,11 @@ public final class WavAtomizer implements Atomizer {
     }
 
     @Override
+    public String mediaType(Sniff sniff) {
+        return score(sniff) > 0 ? "audio/wav" : null;
+    }
+
+    @Override
     public void atomize(InputStream in, Sniff sniff, TreeWriter tree, AtomizeContext context) throws IOException {
         tree.open(MODALITY, "document");
         byte[] riff = in.readNBytes(12);

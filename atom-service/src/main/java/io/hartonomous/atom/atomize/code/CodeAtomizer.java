@@ -99,6 +99,12 @@ public final class CodeAtomizer implements Atomizer {
     }
 
     @Override
+    public String mediaType(Sniff sniff) {
+        return sniff.looksLikeText() ? Language.of(sniff.extension(), sniff.head()).map(Language::mediaType)
+                .orElse("text/plain; charset=utf-8") : null;
+    }
+
+    @Override
     public void atomize(InputStream in, Sniff sniff, TreeWriter tree, AtomizeContext context) throws IOException {
         Optional<Language.Loaded> grammar = Language.of(sniff.extension(), sniff.head()).flatMap(Language::load);
         if (grammar.isEmpty() || sniff.size() > maxParseBytes) {

@@ -110,6 +110,17 @@ enum Language {
         this.scopeStatements = scopeStatements;
     }
 
+    /** The media type of its source files (UTF-8). */
+    String mediaType() {
+        return switch (this) {
+            case JAVA -> "text/x-java; charset=utf-8";
+            case PYTHON -> "text/x-python; charset=utf-8";
+            case CSHARP -> "text/x-csharp; charset=utf-8";
+            case JAVASCRIPT -> "text/javascript; charset=utf-8";
+            case TYPESCRIPT -> "text/x-typescript; charset=utf-8";
+        };
+    }
+
     /**
      * The language of a file: by extension, else by a {@code #!} interpreter line. Empty for
      * anything else (content must still look like text; the caller checks that).

@@ -69,6 +69,16 @@ public final class TableAtomizer implements Atomizer {
         return named ? 75 : 70;
     }
 
+    @Override
+    public String mediaType(Sniff sniff) {
+        Kind kind = kind(sniff);
+        return kind == null ? null : switch (kind) {
+            case CSV -> "text/csv; charset=utf-8";
+            case JSON_ARRAY -> "application/json";
+            case JSON_LINES -> "application/jsonl";
+        };
+    }
+
     private static Kind kind(Sniff sniff) {
         if (!sniff.looksLikeText()) {
             return null;

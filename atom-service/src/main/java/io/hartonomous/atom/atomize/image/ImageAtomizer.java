@@ -64,6 +64,12 @@ public final class ImageAtomizer implements Atomizer {
     }
 
     @Override
+    public String mediaType(Sniff sniff) {
+        ImageFormat format = ImageFormat.of(sniff);
+        return format == null ? null : format.mediaType();
+    }
+
+    @Override
     public void atomize(InputStream in, Sniff sniff, TreeWriter tree, AtomizeContext context) throws IOException {
         ImageFormat format = ImageFormat.of(sniff);
         if (format == null || sniff.size() > MAX_DECODE_BYTES) {

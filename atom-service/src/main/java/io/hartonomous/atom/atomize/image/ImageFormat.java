@@ -21,6 +21,11 @@ enum ImageFormat {
         this.extensions = extensions;
     }
 
+    /** Its media type. */
+    String mediaType() {
+        return "image/" + readerName;
+    }
+
     /** The format whose signature the head carries, or null. */
     static ImageFormat of(Sniff sniff) {
         byte[] h = sniff.head();

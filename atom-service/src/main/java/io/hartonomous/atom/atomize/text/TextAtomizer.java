@@ -44,6 +44,12 @@ public final class TextAtomizer implements Atomizer {
         return EXTENSIONS.contains(sniff.extension()) ? 60 : 50;
     }
 
+    /** UTF-8 text (its head valid UTF-8: bytes further on that are not still round-trip, as bytes). */
+    @Override
+    public String mediaType(Sniff sniff) {
+        return sniff.looksLikeText() ? "text/plain; charset=utf-8" : null;
+    }
+
     @Override
     public void atomize(InputStream in, Sniff sniff, TreeWriter tree, io.hartonomous.atom.atomize.AtomizeContext context) throws IOException {
         tree.open(MODALITY, "document");
