@@ -49,9 +49,11 @@ public class AtomResource {
     private final CurrentCaller caller;
     private final HistoryRepository history;
     private final LineageService lineage;
+    private final io.hartonomous.atom.atomize.Atomizers atomizers;
 
     public AtomResource(AtomRepository atoms, ContentReader reader, CurrentCaller caller, HistoryRepository history,
-                        LineageService lineage) {
+                        LineageService lineage, io.hartonomous.atom.atomize.Atomizers atomizers) {
+        this.atomizers = atomizers;
         this.atoms = atoms;
         this.reader = reader;
         this.caller = caller;
@@ -89,7 +91,8 @@ public class AtomResource {
     @Operation(summary = "The exact bytes the atom stands for",
             description = "Streamed; supports a single HTTP byte range (206; 416 with Content-Range: bytes */size when "
                     + "it starts beyond the end). Content-Type is the one the upload named, else the one the content's "
-                    + "signature shows (e.g. image/png, text/plain; charset=utf-8), else application/octet-stream.")
+                    + "signature shows (e.g. image/png, text/plain; charset=utf-8; also for the files of an archive or a "
+                    + "batch and for parts of files), else application/octet-stream.")
     @APIResponse(responseCode = "200", description = "The content")
     @APIResponse(responseCode = "206", description = "The requested range")
     @APIResponse(responseCode = "404", description = "The tenant has no such atom")
@@ -129,7 +132,7 @@ public class AtomResource {
         long end = to;
         StreamingOutput body = out -> reader.write(tenant, a, start, end, out);
         Response.ResponseBuilder response = Response.status(partial ? 206 : 200).entity(body)
-                .type(a.contentType() == null ? MediaType.APPLICATION_OCTET_STREAM : a.contentType())
+                .type(a.contentType() != null ? a.contentType() : sniffedType(tenant, a))
                 .header("Accept-Ranges", "bytes")
                 .header("Content-Length", end - start + 1)
                 .header("ETag", "\"" + a.hash().hex() + "\"");
@@ -137,6 +140,29 @@ public class AtomResource {
             response.header("Content-Range", "bytes " + start + "-" + end + "/" + length);
         }
         return response.build();
+    }
+
+    /** How many first bytes of an atom without a recorded media type are read to tell it by its signature. */
+    static final int SNIFF_BYTES = 4096;
+
+    /**
+     * The media type of an atom no upload named one for (a file of an archive or a batch, a part of
+     * a file, content sent as application/octet-stream before types were taken from signatures): the
+     * type its first bytes show to the atomizer that would take them under the name its latest pin
+     * gave it (none for a part of a file), else application/octet-stream.
+     */
+    private String sniffedType(int tenant, AtomRecord a) {
+        int n = (int) Math.min(a.length(), SNIFF_BYTES);
+        java.io.ByteArrayOutputStream head = new java.io.ByteArrayOutputStream(n);
+        try {
+            reader.write(tenant, a, 0, n - 1, head);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        String name = atoms.rootName(tenant, a.hash()).orElse("");
+        io.hartonomous.atom.atomize.Sniff sniff = new io.hartonomous.atom.atomize.Sniff(name, head.toByteArray(), a.length());
+        String type = atomizers.choose(sniff).mediaType(sniff);
+        return type == null ? MediaType.APPLICATION_OCTET_STREAM : type;
     }
 
     @GET

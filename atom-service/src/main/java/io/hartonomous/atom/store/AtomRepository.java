@@ -62,6 +62,7 @@ public class AtomRepository {
     private final String selectChildPieces;
     private final String componentPage;
     private final String pinsOf;
+    private final String rootName;
     private final String deletePinsOfJobs;
     private final String atomIds;
     private final String relationsFrom;
@@ -131,6 +132,9 @@ public class AtomRepository {
         // the pins on a root and, where the root is a job's input, the other pins of that job (its
         // derived views, the files of an archive) — unpinning a file of an archive or a batch leaves
         // the job's other files pinned
+        this.rootName = d.render("""
+                SELECT SourceName FROM dbo.AtomRoot WHERE TenantId = ? AND RootHash = ? AND SourceName IS NOT NULL
+                ORDER BY PinnedAt DESC OFFSET 0 ROWS FETCH NEXT 1 ROWS ONLY""");
         this.pinsOf = d.render("""
                 SELECT RootId, RootHash, JobId FROM dbo.AtomRoot WHERE TenantId = ? AND (RootHash = ? OR JobId IN (
                     SELECT r.JobId FROM dbo.AtomRoot r
@@ -271,6 +275,12 @@ public class AtomRepository {
     public boolean has(int tenant, ContentHash hash) {
         return Tx.execute(db, existing, List.of(tenant, db.dialect().bindList(SqlType.HASH, List.of(hash.bytes()))),
                 "look up an atom").size() > 0;
+    }
+
+    /** The name of the tenant's latest pin of {@code hash}; empty when no pin names it. */
+    public java.util.Optional<String> rootName(int tenant, ContentHash hash) {
+        var rows = Tx.execute(db, rootName, List.of(tenant, hash.bytes()), "look up a root's name");
+        return rows.size() == 0 ? java.util.Optional.empty() : java.util.Optional.ofNullable(rows.iterator().next().getString(0));
     }
 
     /** Sizes of those of {@code hashes} the tenant has (outside any transaction: a hint, not a decision). */

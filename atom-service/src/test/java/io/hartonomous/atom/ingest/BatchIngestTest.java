@@ -138,6 +138,30 @@ class BatchIngestTest {
     }
 
     @Test
+    void filesOfABatchAndPartsOfFilesAreServedWithTheMediaTypeTheirBytesShow() throws Exception {
+        int tenant = 7209;
+        Map<String, String> files = new LinkedHashMap<>();
+        files.put("img/python.png", "python.png");
+        files.put("docs/GPL-3.txt", "GPL-3.txt");
+        files.put("data/debian.csv", "debian.csv");
+        files.put("sound/pluck.wav", "pluck-pcm16.wav");
+        batch(tenant, tar(files), null).then().statusCode(201).body("status", equalTo("Completed"));
+        Map<String, String> expected = Map.of("python.png", "image/png", "GPL-3.txt", "text/plain;charset=utf-8",
+                "debian.csv", "text/csv;charset=utf-8", "pluck-pcm16.wav", "audio/wav");
+        for (String file : files.values()) {
+            String type = given().auth().oauth2(token(tenant)).when().get("/api/v1/atoms/" + sha256(resource(file)) + "/content")
+                    .then().statusCode(200).extract().contentType();
+            assertThat(type.replace(" ", "").toLowerCase(java.util.Locale.ROOT)).as(file).isEqualTo(expected.get(file));
+        }
+        // a part of a file: its first component, a block of lines of text
+        String part = given().auth().oauth2(token(tenant)).queryParam("limit", 1).when()
+                .get("/api/v1/atoms/" + sha256(resource("GPL-3.txt")) + "/components").then().statusCode(200)
+                .extract().path("components[0].hash");
+        given().auth().oauth2(token(tenant)).header("Range", "bytes=0-9").when().get("/api/v1/atoms/" + part + "/content")
+                .then().statusCode(206).contentType(org.hamcrest.Matchers.startsWith("text/plain"));
+    }
+
+    @Test
     void filesTheTenantHasAreReusedAndNamesAreKept() throws Exception {
         int tenant = 7202;
         post(tenant, "GPL-3.txt", resource("GPL-3.txt")).then().statusCode(201);
