@@ -212,6 +212,60 @@ class PostgresMigrationTest {
         }
     }
 
+    /** V16 replaced the row-level keys of lineage rows by statement-level checks: same rules. */
+    @Test
+    void lineageKeysAreCheckedPerStatement() throws SQLException {
+        byte[] pinned = "a pinned file".getBytes(StandardCharsets.UTF_8);
+        byte[] other = "another tenant's file".getBytes(StandardCharsets.UTF_8);
+        try (Connection c = db.connect()) {
+            insertAtom(c, 910, pinned);
+            insertAtom(c, 911, other);
+            // dbo.AtomRoot keeps its foreign key
+            assertThatThrownBy(() -> execute(c, "INSERT INTO dbo.AtomRoot (TenantId, RootHash, SourceName) VALUES (910, ?, 'f.txt')",
+                    sha256(other))).isInstanceOf(SQLException.class).hasMessageContaining("fk_atomroot_atom");
+
+            long activity = count(c, "INSERT INTO provenance.Activity (TenantId, ActivityType, StartedAt) "
+                    + "VALUES (910, 'ingestion', now()) RETURNING ActivityId");
+            long foreignActivity = count(c, "INSERT INTO provenance.Activity (TenantId, ActivityType, StartedAt) "
+                    + "VALUES (911, 'ingestion', now()) RETURNING ActivityId");
+            long entity = count(c, "INSERT INTO provenance.Entity (TenantId, SourceName, ContentHash, ContentLength) "
+                    + "VALUES (910, 'f.txt', decode(repeat('ab', 32), 'hex'), 13) RETURNING EntityId");
+            String used = "INSERT INTO provenance.Used (TenantId, ActivityId, EntityId, UsedRole, UsedAt) "
+                    + "SELECT 910, ?, ?, 'source', now()";
+            assertThatThrownBy(() -> execute(c, used, foreignActivity, entity))
+                    .isInstanceOf(SQLException.class).hasMessageContaining("fk_used_activity");
+            assertThatThrownBy(() -> execute(c, used, activity, entity + 1000))
+                    .isInstanceOf(SQLException.class).hasMessageContaining("fk_used_entity");
+            execute(c, used, activity, entity);
+            String generated = "INSERT INTO provenance.WasGeneratedBy (TenantId, ActivityId, AtomHash, GeneratedRole, GeneratedAt) "
+                    + "VALUES (910, ?, ?, 'root', now())";
+            assertThatThrownBy(() -> execute(c, generated, foreignActivity, sha256(pinned)))
+                    .isInstanceOf(SQLException.class).hasMessageContaining("fk_wasgeneratedby_activity");
+            execute(c, generated, activity, sha256(pinned));
+            String derived = "INSERT INTO provenance.WasDerivedFrom (TenantId, GeneratedHash, UsedEntityId, ActivityId, "
+                    + "DerivationType, RecordedAt) VALUES (910, ?, ?, ?, 'ingestion', now())";
+            assertThatThrownBy(() -> execute(c, derived, sha256(pinned), entity + 1000, activity))
+                    .isInstanceOf(SQLException.class).hasMessageContaining("fk_wasderivedfrom_entity");
+            assertThatThrownBy(() -> execute(c, derived, sha256(pinned), entity, foreignActivity))
+                    .isInstanceOf(SQLException.class).hasMessageContaining("fk_wasderivedfrom_activity");
+            execute(c, derived, sha256(pinned), entity, activity);
+            // a derivation from an atom names no entity, and one without an activity no activity
+            execute(c, "INSERT INTO provenance.WasDerivedFrom (TenantId, GeneratedHash, UsedHash, DerivationType, RecordedAt) "
+                    + "VALUES (910, ?, ?, 'decodes_to', now())", sha256(pinned), sha256(other));
+
+            // what lineage rows name can be neither deleted nor re-keyed; ending an activity is an update like any other
+            execute(c, "UPDATE provenance.Activity SET EndedAt = now() WHERE ActivityId = ?", activity);
+            assertThatThrownBy(() -> execute(c, "DELETE FROM provenance.Activity WHERE ActivityId = ?", activity))
+                    .isInstanceOf(SQLException.class).hasMessageContaining("activity");
+            assertThatThrownBy(() -> execute(c, "UPDATE provenance.Activity SET TenantId = 911 WHERE ActivityId = ?", activity))
+                    .isInstanceOf(SQLException.class).hasMessageContaining("activity");
+            assertThatThrownBy(() -> execute(c, "DELETE FROM provenance.Entity WHERE EntityId = ?", entity))
+                    .isInstanceOf(SQLException.class).hasMessageContaining("entity");
+            execute(c, "DELETE FROM provenance.Activity WHERE ActivityId = ?", foreignActivity); // named by nothing
+            assertThat(count(c, "SELECT count(*) FROM provenance.Used WHERE TenantId = 910")).isEqualTo(1);
+        }
+    }
+
     @Test
     void relationCannotJoinTwoTenants() throws SQLException {
         try (Connection c = db.connect()) {
