@@ -87,51 +87,12 @@ CREATE TRIGGER WasDerivedFrom_EntityExists_Update AFTER UPDATE ON provenance.Was
     REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION provenance.DerivationEntityExists();
 
 -- an activity or entity still named by a lineage row can be neither deleted nor re-keyed (the former
--- restrictions); the service never deletes them, and ending an activity (UPDATE … SET EndedAt) does
--- not fire these
+-- restrictions). Row-level and limited to the key columns: the service never deletes them, and
+-- ending an activity (UPDATE … SET EndedAt) does not fire these.
 CREATE FUNCTION provenance.ActivityStillNamed() RETURNS trigger
 LANGUAGE plpgsql AS $$
 BEGIN
-    IF EXISTS (SELECT 1 FROM old_activities o
-               WHERE EXISTS (SELECT 1 FROM provenance.Used u WHERE u.TenantId = o.TenantId AND u.ActivityId = o.ActivityId)
-                  OR EXISTS (SELECT 1 FROM provenance.WasGeneratedBy g
-                             WHERE g.TenantId = o.TenantId AND g.ActivityId = o.ActivityId)
-                  OR EXISTS (SELECT 1 FROM provenance.WasDerivedFrom w
-                             WHERE w.TenantId = o.TenantId AND w.ActivityId = o.ActivityId)) THEN
-        RAISE EXCEPTION 'update or delete on table "activity" violates a foreign key constraint of its lineage rows'
-            USING ERRCODE = 'foreign_key_violation',
-                  DETAIL = 'An activity that lineage rows name cannot be deleted or re-keyed.';
-    END IF;
-    RETURN NULL;
-END;
-$$;
-
-CREATE FUNCTION provenance.EntityStillNamed() RETURNS trigger
-LANGUAGE plpgsql AS $$
-BEGIN
-    IF EXISTS (SELECT 1 FROM old_entities o
-               WHERE EXISTS (SELECT 1 FROM provenance.Used u WHERE u.TenantId = o.TenantId AND u.EntityId = o.EntityId)
-                  OR EXISTS (SELECT 1 FROM provenance.WasDerivedFrom w
-                             WHERE w.TenantId = o.TenantId AND w.UsedEntityId = o.EntityId)) THEN
-        RAISE EXCEPTION 'update or delete on table "entity" violates a foreign key constraint of its lineage rows'
-            USING ERRCODE = 'foreign_key_violation',
-                  DETAIL = 'An entity that lineage rows name cannot be deleted or re-keyed.';
-    END IF;
-    RETURN NULL;
-END;
-$$;
-
-CREATE TRIGGER Activity_StillNamed_Delete AFTER DELETE ON provenance.Activity
-    REFERENCING OLD TABLE AS old_activities FOR EACH STATEMENT EXECUTE FUNCTION provenance.ActivityStillNamed();
-CREATE TRIGGER Entity_StillNamed_Delete AFTER DELETE ON provenance.Entity
-    REFERENCING OLD TABLE AS old_entities FOR EACH STATEMENT EXECUTE FUNCTION provenance.EntityStillNamed();
-
--- re-keying: a row-level trigger limited to the key columns (transition tables are not allowed with
--- a column list), so ending an activity does not fire it
-CREATE FUNCTION provenance.ActivityRekeyed() RETURNS trigger
-LANGUAGE plpgsql AS $$
-BEGIN
-    IF (OLD.TenantId, OLD.ActivityId) IS DISTINCT FROM (NEW.TenantId, NEW.ActivityId)
+    IF (TG_OP = 'DELETE' OR (OLD.TenantId, OLD.ActivityId) IS DISTINCT FROM (NEW.TenantId, NEW.ActivityId))
        AND (EXISTS (SELECT 1 FROM provenance.Used u WHERE u.TenantId = OLD.TenantId AND u.ActivityId = OLD.ActivityId)
             OR EXISTS (SELECT 1 FROM provenance.WasGeneratedBy g WHERE g.TenantId = OLD.TenantId AND g.ActivityId = OLD.ActivityId)
             OR EXISTS (SELECT 1 FROM provenance.WasDerivedFrom w WHERE w.TenantId = OLD.TenantId AND w.ActivityId = OLD.ActivityId)) THEN
@@ -143,10 +104,10 @@ BEGIN
 END;
 $$;
 
-CREATE FUNCTION provenance.EntityRekeyed() RETURNS trigger
+CREATE FUNCTION provenance.EntityStillNamed() RETURNS trigger
 LANGUAGE plpgsql AS $$
 BEGIN
-    IF (OLD.TenantId, OLD.EntityId) IS DISTINCT FROM (NEW.TenantId, NEW.EntityId)
+    IF (TG_OP = 'DELETE' OR (OLD.TenantId, OLD.EntityId) IS DISTINCT FROM (NEW.TenantId, NEW.EntityId))
        AND (EXISTS (SELECT 1 FROM provenance.Used u WHERE u.TenantId = OLD.TenantId AND u.EntityId = OLD.EntityId)
             OR EXISTS (SELECT 1 FROM provenance.WasDerivedFrom w WHERE w.TenantId = OLD.TenantId AND w.UsedEntityId = OLD.EntityId)) THEN
         RAISE EXCEPTION 'update or delete on table "entity" violates a foreign key constraint of its lineage rows'
@@ -157,7 +118,7 @@ BEGIN
 END;
 $$;
 
-CREATE TRIGGER Activity_Rekeyed AFTER UPDATE OF TenantId, ActivityId ON provenance.Activity
-    FOR EACH ROW EXECUTE FUNCTION provenance.ActivityRekeyed();
-CREATE TRIGGER Entity_Rekeyed AFTER UPDATE OF TenantId, EntityId ON provenance.Entity
-    FOR EACH ROW EXECUTE FUNCTION provenance.EntityRekeyed();
+CREATE TRIGGER Activity_StillNamed AFTER DELETE OR UPDATE OF TenantId, ActivityId ON provenance.Activity
+    FOR EACH ROW EXECUTE FUNCTION provenance.ActivityStillNamed();
+CREATE TRIGGER Entity_StillNamed AFTER DELETE OR UPDATE OF TenantId, EntityId ON provenance.Entity
+    FOR EACH ROW EXECUTE FUNCTION provenance.EntityStillNamed();

@@ -261,6 +261,9 @@ class PostgresMigrationTest {
                     .isInstanceOf(SQLException.class).hasMessageContaining("activity");
             assertThatThrownBy(() -> execute(c, "DELETE FROM provenance.Entity WHERE EntityId = ?", entity))
                     .isInstanceOf(SQLException.class).hasMessageContaining("entity");
+            assertThatThrownBy(() -> execute(c, "UPDATE provenance.Entity SET EntityId = EntityId + 1000 WHERE EntityId = ?",
+                    entity)).isInstanceOf(SQLException.class).hasMessageContaining("entity");
+            execute(c, "UPDATE provenance.Entity SET MediaType = 'text/plain' WHERE EntityId = ?", entity);
             execute(c, "DELETE FROM provenance.Activity WHERE ActivityId = ?", foreignActivity); // named by nothing
             assertThat(count(c, "SELECT count(*) FROM provenance.Used WHERE TenantId = 910")).isEqualTo(1);
         }
