@@ -709,7 +709,7 @@ public class JobRunner {
                 }
                 int recordAt = with.size();
                 var record = last ? provenance.beginIngestion(job.tenant(), job.id(), views,
-                        answers.subList(readsAt, readsAt + 2)) : null;
+                        answers.subList(readsAt, readsAt + 2), rootType) : null;
                 if (record != null) {
                     with.addAll(record.statements());
                 }

@@ -202,6 +202,16 @@ public class ProvenanceRepository {
 
     /** The record of a job's ingestion ({@link #recordIngestion}) from the results of its {@link #ingestionReads}. */
     public IngestionRecord beginIngestion(int tenant, UUID jobId, Collection<ContentHash> views, List<RowSet<Row>> reads) {
+        return beginIngestion(tenant, jobId, views, reads, null);
+    }
+
+    /**
+     * As {@link #beginIngestion(int, UUID, Collection, List)}, recording the source's media type as
+     * {@code mediaType} when the job has none of its own (the client named none: the type its
+     * content's signature shows).
+     */
+    public IngestionRecord beginIngestion(int tenant, UUID jobId, Collection<ContentHash> views, List<RowSet<Row>> reads,
+                                          String mediaType) {
         var jobs = reads.get(0);
         if (jobs.size() == 0) {
             throw new IllegalStateException("no job " + jobId + " of tenant " + tenant + " to record");
@@ -210,7 +220,9 @@ public class ProvenanceRepository {
         Long activity = activities.size() > 0 ? activities.iterator().next().getLong(0) : null;
         Object viewList = db.dialect().bindList(SqlType.HASH, views.isEmpty()
                 ? List.of(new byte[32]) : views.stream().map(h -> (Object) h.bytes()).toList());
-        return new IngestionRecord(tenant, jobId, jobs.iterator().next(), activity, now(), viewList);
+        Row job = jobs.iterator().next();
+        return new IngestionRecord(tenant, jobId, job, activity, now(), viewList,
+                job.getString(3) != null ? job.getString(3) : mediaType);
     }
 
     /** A job's ingestion record in two steps: {@link #statements}, then {@link #finish} with their results. */
@@ -223,8 +235,11 @@ public class ProvenanceRepository {
         private final Long activity;
         private final LocalDateTime now;
         private final Object viewList;
+        private final String mediaType;
 
-        private IngestionRecord(int tenant, UUID jobId, Row job, Long activity, LocalDateTime now, Object viewList) {
+        private IngestionRecord(int tenant, UUID jobId, Row job, Long activity, LocalDateTime now, Object viewList,
+                                String mediaType) {
+            this.mediaType = mediaType;
             this.tenant = tenant;
             this.jobId = jobId;
             this.job = job;
@@ -247,7 +262,7 @@ public class ProvenanceRepository {
             Tx.Statement end = new Tx.Statement(endActivity, List.of(now, tenant, activity));
             return List.of(end, root == null ? new Tx.Statement(insertPinEntities, List.of(tenant, jobId))
                     : new Tx.Statement(insertEntity, Arrays.asList(tenant, job.getString(0), root, job.getLong(2),
-                    job.getString(3))));
+                    mediaType)));
         }
 
         /** The rest of the record, given the results of {@link #statements} (in order). */

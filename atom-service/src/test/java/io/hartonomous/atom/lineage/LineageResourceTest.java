@@ -56,6 +56,16 @@ class LineageResourceTest {
     }
 
     @Test
+    void aSourceSentWithoutAMediaTypeIsRecordedWithTheOneItsBytesShow() {
+        int tenant = TENANTS.incrementAndGet();
+        byte[] input = "A plain line of prose that a reader would call text and nothing else.\n".repeat(30)
+                .getBytes(StandardCharsets.UTF_8);
+        String root = ContentHash.sha256(input).hex();
+        ingest(tenant, "story", "application/octet-stream", input);
+        assertThat(lineage(tenant, root).getString("activities[0].used[0].mediaType")).isEqualTo("text/plain; charset=utf-8");
+    }
+
+    @Test
     void lineageNamesTheJobTheSourceAndTheAgentOfTheRoot() {
         int tenant = TENANTS.incrementAndGet();
         byte[] input = text();
