@@ -3,6 +3,7 @@ package io.hartonomous.bench;
 import java.util.Map;
 import java.util.Properties;
 import java.util.TreeMap;
+import java.util.TreeSet;
 
 /**
  * The command that reproduces this run: the bench's build-and-run command with every
@@ -32,10 +33,8 @@ final class Reproduce {
         String run = and < 0 ? command : command.substring(and + 3);
         String build = and < 0 ? "" : command.substring(0, and + 3);
         StringBuilder options = new StringBuilder();
-        new TreeMap<>(Map.copyOf(properties.entrySet().stream()
-                .filter(e -> e.getKey() instanceof String k && k.startsWith("bench."))
-                .collect(java.util.stream.Collectors.toMap(e -> (String) e.getKey(), e -> String.valueOf(e.getValue())))))
-                .forEach((k, v) -> options.append(" -D").append(k).append('=').append(quote(v)));
+        new TreeSet<>(properties.stringPropertyNames()).stream().filter(k -> k.startsWith("bench."))
+                .forEach(k -> options.append(" -D").append(k).append('=').append(quote(properties.getProperty(k))));
         return build + line + run + options;
     }
 

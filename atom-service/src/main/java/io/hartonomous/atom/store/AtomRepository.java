@@ -129,12 +129,13 @@ public class AtomRepository {
                 ORDER BY c.SequenceIndex OFFSET ? ROWS FETCH NEXT ? ROWS ONLY""");
         this.insertPins = d.bulkInsert("dbo.AtomRoot", List.of(Column.of("TenantId", SqlType.INT), Column.of("RootHash", SqlType.HASH),
                 Column.of("JobId", SqlType.UUID), Column.of("SourceName", SqlType.VARCHAR)), List.of());
+        // the name of a root's latest pin
+        this.rootName = d.render("""
+                SELECT SourceName FROM dbo.AtomRoot WHERE TenantId = ? AND RootHash = ?
+                ORDER BY PinnedAt DESC OFFSET 0 ROWS FETCH NEXT 1 ROWS ONLY""");
         // the pins on a root and, where the root is a job's input, the other pins of that job (its
         // derived views, the files of an archive) — unpinning a file of an archive or a batch leaves
         // the job's other files pinned
-        this.rootName = d.render("""
-                SELECT SourceName FROM dbo.AtomRoot WHERE TenantId = ? AND RootHash = ? AND SourceName IS NOT NULL
-                ORDER BY PinnedAt DESC OFFSET 0 ROWS FETCH NEXT 1 ROWS ONLY""");
         this.pinsOf = d.render("""
                 SELECT RootId, RootHash, JobId FROM dbo.AtomRoot WHERE TenantId = ? AND (RootHash = ? OR JobId IN (
                     SELECT r.JobId FROM dbo.AtomRoot r
@@ -277,10 +278,10 @@ public class AtomRepository {
                 "look up an atom").size() > 0;
     }
 
-    /** The name of the tenant's latest pin of {@code hash}; empty when no pin names it. */
-    public java.util.Optional<String> rootName(int tenant, ContentHash hash) {
+    /** The name of the tenant's latest pin of {@code hash}; empty when it is not pinned (e.g. a part of a file). */
+    public Optional<String> rootName(int tenant, ContentHash hash) {
         var rows = Tx.execute(db, rootName, List.of(tenant, hash.bytes()), "look up a root's name");
-        return rows.size() == 0 ? java.util.Optional.empty() : java.util.Optional.ofNullable(rows.iterator().next().getString(0));
+        return rows.size() == 0 ? Optional.empty() : Optional.of(rows.iterator().next().getString(0));
     }
 
     /** Sizes of those of {@code hashes} the tenant has (outside any transaction: a hint, not a decision). */
